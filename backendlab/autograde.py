@@ -1,0 +1,226 @@
+"""Grade a module's notebooks with nbgrader against the course's solutions, in a throwaway course folder."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from backendlab import course
+
+CELL_TIMEOUT_S = 120  # a cell that waits longer than this is stuck: the course budget is 20 s a cell
+RUN_TIMEOUT_S = 900
+NBGRADER_CONFIG = f"""\
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {{root!r}}
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.db_url = "sqlite:///" + {{db!r}}
+c.Execute.timeout = {CELL_TIMEOUT_S}
+c.Execute.kernel_name = "python3"
+"""
+STUDENT = "self"
+
+
+class GradingError(RuntimeError):
+    """The notebook could not be graded; the message names the file and the fix."""
+
+
+@dataclass
+class CellResult:
+    """One graded cell: autograded tests (kind 'auto') or a written answer graded by hand (kind 'manual')."""
+
+    notebook: str
+    grade_id: str
+    kind: str
+    score: float
+    max_score: float
+    message: str = ""
+
+
+@dataclass
+class CellError:
+    """An error output in any cell of the executed notebook."""
+
+    notebook: str
+    index: int
+    role: str  # 'answer', 'tests', 'setup' or 'narrative'
+    grade_id: str | None
+    ename: str
+    evalue: str
+
+
+@dataclass
+class Report:
+    """What grading a module's notebooks found."""
+
+    module: str
+    cells: list[CellResult] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    autograded: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def auto(self) -> list[CellResult]:
+        return [c for c in self.cells if c.kind == "auto"]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.auto)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.auto)
+
+
+def role(cell: dict) -> str:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if meta.get("solution"):
+        return "answer"
+    if meta.get("grade"):
+        return "tests"
+    if meta.get("locked"):
+        return "setup"
+    return "narrative"
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook, or raise GradingError with a one-line fix for a missing, empty or corrupt file."""
+    if not path.is_file():
+        raise GradingError(f"{path}: no such notebook. Check the path, or run `make modules` to regenerate the student notebooks.")
+    if path.stat().st_size == 0:
+        raise GradingError(f"{path}: the file is empty. Restore it with `git checkout -- {path}` (or File > Revert in JupyterLab).")
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # not JSON, or not a notebook
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GradingError(
+            f"{path}: not a readable notebook ({first[:120]}). Restore it from a checkpoint "
+            f"(File > Revert Notebook to Checkpoint) or from git (`git checkout -- {path}`)."
+        ) from None
+    return nb
+
+
+def _nbgrader(args: list[str], workdir: Path) -> None:
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"))  # ignore personal nbgrader settings
+    bindir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from the same environment
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise GradingError(f"nbgrader {' '.join(args)} failed:\n{tail}")
+
+
+def prepare(module: str, workdir: Path) -> Path:
+    """Make a course folder in workdir with the module's solutions as source; generate its release. Returns release/<module>."""
+    source = course.root() / "solutions" / module
+    if not source.is_dir():
+        raise GradingError(f"{source} is missing: self-check needs the course's solutions/ folder (a full clone of the course).")
+    shutil.copytree(source, workdir / "source" / module, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    (workdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
+    _nbgrader(["generate_assignment", module, "--force"], workdir)
+    return workdir / "release" / module
+
+
+_templates: dict[str, Path] = {}
+
+
+def _template(module: str) -> Path:
+    """A prepared course folder for `module`, made once per process and copied for each grading."""
+    if module not in _templates or not (_templates[module] / "gradebook.db").exists():
+        folder = Path(tempfile.mkdtemp(prefix=f"backendlab-template-{module}-"))
+        prepare(module, folder)
+        _templates[module] = folder
+    return _templates[module]
+
+
+@atexit.register
+def _remove_templates() -> None:
+    for folder in _templates.values():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def release(module: str) -> Path:
+    """The student notebooks that nbgrader generates from solutions/<module> (in a temporary folder)."""
+    return _template(module) / "release" / module
+
+
+def grade(module: str, submission: dict[str, Path], keep_in: Path | None = None) -> Report:
+    """Autograde the notebooks in `submission` (notebook file name -> path) for `module`, hidden tests included.
+
+    The files are copied first: the learner's notebooks are never changed. `keep_in` keeps the work folder.
+    """
+    for path in submission.values():
+        read_notebook(path)
+    template = _template(module)
+    workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-{module}-", dir=keep_in))
+    try:
+        shutil.copytree(template, workdir, dirs_exist_ok=True)
+        (workdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
+        expected = sorted(p.name for p in (workdir / "release" / module).glob("*.ipynb"))
+        unknown = sorted(set(submission) - set(expected))
+        if unknown:
+            raise GradingError(f"{', '.join(unknown)}: not a notebook of module {module} (its notebooks: {', '.join(expected)}).")
+        target = workdir / "submitted" / STUDENT / module
+        target.mkdir(parents=True)
+        for name, path in submission.items():
+            shutil.copyfile(path, target / name)
+        _nbgrader(["autograde", module, "--create", "--force"], workdir)
+        report = _collect(module, workdir)
+    finally:
+        if keep_in is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def _collect(module: str, workdir: Path) -> Report:
+    from nbgrader.api import Gradebook
+
+    report = Report(module)
+    graded_dir = workdir / "autograded" / STUDENT / module
+    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(module, STUDENT)
+        for sub_nb in sorted(submission.notebooks, key=lambda n: n.name):
+            name = f"{sub_nb.name}.ipynb"
+            graded_path = graded_dir / name
+            report.autograded[name] = graded_path
+            graded = nbformat.read(graded_path, as_version=4) if graded_path.exists() else None
+            messages: dict[str, str] = {}
+            for index, cell in enumerate(graded.cells if graded else []):
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "error":
+                        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                        err = CellError(name, index, role(cell), grade_id, out.get("ename", ""), str(out.get("evalue", "")))
+                        report.errors.append(err)
+                        if grade_id:
+                            messages[grade_id] = f"{err.ename}: {err.evalue}".strip()
+            order = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(graded.cells if graded else [])}
+            for g in sorted(sub_nb.grades, key=lambda g: order.get(g.name, 10**6)):
+                kind = "manual" if g.cell_type == "markdown" else "auto"
+                report.cells.append(CellResult(name, g.name, kind, float(g.score or 0), float(g.max_score), messages.get(g.name, "")))
+            if graded is None:
+                report.errors.append(CellError(name, -1, "notebook", None, "Missing", "the notebook was not graded"))
+    return report
+
+
+def module_notebooks(module: str, folder: Path | None = None) -> dict[str, Path]:
+    """The learner's notebooks of a module: modules/<module>/*.ipynb, or the same names in `folder`."""
+    folder = folder or course.root() / "modules" / module
+    names = sorted(p.name for p in (course.root() / "solutions" / module).glob("*.ipynb"))
+    return {name: folder / name for name in names}

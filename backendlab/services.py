@@ -1,0 +1,172 @@
+"""Run an ASGI app (FastAPI, Starlette) on 127.0.0.1 in a background thread of the notebook's kernel."""
+
+from __future__ import annotations
+
+import atexit
+import errno
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 5.0
+
+
+class ServiceError(RuntimeError):
+    """A service could not start or stop; the message says what to do."""
+
+
+@dataclass
+class Service:
+    """A running ASGI app: `url` is for code in this kernel, `public_url` for your browser."""
+
+    name: str
+    port: int
+    server: uvicorn.Server = field(repr=False)
+    thread: threading.Thread = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def public_url(self) -> str:
+        return public_url(self.port)
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive() and not self.server.should_exit
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread; safe to call twice."""
+        self.server.should_exit = True
+        self.thread.join(STOP_TIMEOUT_S)
+        if self.thread.is_alive():  # a request still running: ask harder
+            self.server.force_exit = True
+            self.thread.join(STOP_TIMEOUT_S)
+        if _running.get(self.name) is self:
+            del _running[self.name]
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _repr_html_(self) -> str:
+        docs = f"{self.public_url}docs"
+        return (
+            f"<b>{self.name}</b> is running at <code>{self.url}</code> "
+            f"(from this kernel) &mdash; open <a href='{docs}' target='_blank'>{docs}</a> in your browser."
+        )
+
+
+_running: dict[str, Service] = {}
+
+
+def proxy_prefix() -> str | None:
+    """The URL path under which jupyter-server-proxy serves local ports, or None outside JupyterHub/Binder."""
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+    if not prefix:
+        return None
+    return prefix.rstrip("/") + "/proxy"
+
+
+def public_url(port: int) -> str:
+    """Where a browser reaches a local port: directly on a laptop, through /proxy/<port>/ on a hub."""
+    prefix = proxy_prefix()
+    if prefix is None:
+        return f"http://{LOOPBACK}:{port}/"
+    return f"{prefix}/{port}/"
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _run(server: uvicorn.Server, sock: socket.socket) -> None:
+    try:
+        server.run(sockets=[sock])
+    except SystemExit:  # uvicorn exits on a failed startup; its log above says why, serve() raises
+        pass
+    finally:
+        sock.close()
+
+
+def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = False) -> Service:
+    """Start `app` on 127.0.0.1 and return once it accepts connections.
+
+    Running the same cell again replaces the service of the same `name` (and reuses its port when it can),
+    so a re-run never fails with "address already in use". Without `port`, a free one is chosen.
+    """
+    previous = _running.get(name)
+    wanted = port
+    if previous is not None:
+        previous.stop()
+        wanted = wanted or previous.port
+    try:
+        sock = _bind(wanted or 0)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        if port is not None:
+            raise ServiceError(
+                f"Port {port} on {LOOPBACK} is already in use, by another program or another kernel. "
+                f"Call serve(app, name={name!r}) without port= to get a free port, "
+                "or stop the other program (Kernel > Shut Down Kernel, in the other notebook)."
+            ) from None
+        sock = _bind(0)  # our own previous port was taken meanwhile: any free port will do
+    chosen = sock.getsockname()[1]
+    prefix = proxy_prefix()
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+        # behind jupyter-server-proxy, /docs must fetch /openapi.json through the proxy path
+        root_path=f"{prefix}/{chosen}" if prefix else "",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=_run, args=(server, sock), name=f"service-{name}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise ServiceError(
+                f"Service {name!r} did not start within {START_TIMEOUT_S:.0f} s: "
+                "look for a traceback above (an error in the app's startup code, or an app that is not ASGI)."
+            )
+        time.sleep(0.005)
+    service = Service(name=name, port=chosen, server=server, thread=thread)
+    _running[name] = service
+    if not quiet:
+        print(f"{name} is running at {service.url}  (browser: {service.public_url}docs)")
+    return service
+
+
+def running() -> dict[str, Service]:
+    """The services started in this kernel that are still running, by name."""
+    return dict(_running)
+
+
+def stop_all() -> None:
+    """Stop every service started in this kernel (also done when the kernel exits)."""
+    for service in list(_running.values()):
+        service.stop()
+
+
+atexit.register(stop_all)

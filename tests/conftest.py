@@ -1,0 +1,28 @@
+"""Shared test setup: every test writes progress and portfolio files to a temporary folder, never the learner's."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before any test (and inherited by the kernels nbgrader starts), so no test touches the real progress.json.
+_STATE = Path(tempfile.mkdtemp(prefix="backendlab-tests-"))
+os.environ["BACKENDLAB_PROGRESS"] = str(_STATE / "progress.json")
+os.environ["BACKENDLAB_PORTFOLIO"] = str(_STATE / "portfolio")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the slow notebook executions first, so parallel workers finish together."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
+
+
+@pytest.fixture
+def progress_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty progress location for one test."""
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("BACKENDLAB_PROGRESS", str(path))
+    return path

@@ -1,0 +1,161 @@
+"""`make bench`: wall time, slowest cell and peak memory of every solution notebook, and the test suite's wall time.
+
+Budgets (course design, on a 2-core machine): a notebook ≤ 60 s top to bottom, no cell > 20 s, kernel < 800 MB.
+Figures, not asserts: a busy machine makes timings noisy, so this prints and flags instead of failing tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+from backendlab import course
+
+NOTEBOOK_BUDGET_S = 60.0
+CELL_BUDGET_S = 20.0
+MEMORY_BUDGET_MB = 800.0
+
+
+@dataclass
+class Figures:
+    notebook: str
+    wall_s: float
+    slowest_cell_s: float
+    slowest_cell: int
+    kernel_peak_mb: float
+    with_children_peak_mb: float
+    error: str = ""
+
+    @property
+    def over_budget(self) -> list[str]:
+        over = []
+        if self.wall_s > NOTEBOOK_BUDGET_S:
+            over.append("time")
+        if self.slowest_cell_s > CELL_BUDGET_S:
+            over.append("cell")
+        if self.kernel_peak_mb > MEMORY_BUDGET_MB:
+            over.append("memory")
+        if self.error:
+            over.append("error")
+        return over
+
+
+class PeakMemory:
+    """Samples a process (and, separately, it with its children) every 20 ms and keeps the peaks, in MB."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.kernel = self.total = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            try:
+                own = self.process.memory_info().rss
+                children = sum(c.memory_info().rss for c in self.process.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.kernel = max(self.kernel, own / 2**20)
+            self.total = max(self.total, (own + children) / 2**20)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(path: Path) -> Figures:
+    nb = nbformat.read(path, as_version=4)
+    cell_times: dict[int, float] = {}
+    started: dict[int, float] = {}
+    sampler: list[PeakMemory] = []
+    with tempfile.TemporaryDirectory() as workdir:  # run from elsewhere, as nbgrader does
+        os.environ["BACKENDLAB_PROGRESS"] = str(Path(workdir) / "progress.json")
+        os.environ["BACKENDLAB_PORTFOLIO"] = str(Path(workdir) / "portfolio")
+        client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": workdir}})
+
+        def on_start(**_: object) -> None:
+            sampler.append(PeakMemory(client.km.provisioner.pid))
+
+        def on_cell_start(cell: nbformat.NotebookNode, cell_index: int, **_: object) -> None:
+            started[cell_index] = time.perf_counter()
+
+        def on_cell_executed(cell: nbformat.NotebookNode, cell_index: int, **_: object) -> None:
+            cell_times[cell_index] = time.perf_counter() - started[cell_index]
+
+        client.on_notebook_start = on_start
+        client.on_cell_start = on_cell_start
+        client.on_cell_executed = on_cell_executed
+        error = ""
+        t0 = time.perf_counter()
+        try:
+            client.execute()
+        except Exception as exc:  # report it in the table, keep measuring the others
+            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else ''}"
+        wall = time.perf_counter() - t0
+    peaks = sampler[0] if sampler else None
+    if peaks:
+        peaks.stop()
+    slowest = max(cell_times, key=cell_times.get, default=-1)
+    return Figures(
+        notebook=str(path.relative_to(course.root() / "solutions")),
+        wall_s=wall,
+        slowest_cell_s=cell_times.get(slowest, 0.0),
+        slowest_cell=slowest,
+        kernel_peak_mb=peaks.kernel if peaks else 0.0,
+        with_children_peak_mb=peaks.total if peaks else 0.0,
+        error=error,
+    )
+
+
+def table(rows: list[Figures]) -> str:
+    head = f"{'notebook':<58} {'wall s':>7} {'slowest cell s (#)':>19} {'kernel MB':>10} {'+children MB':>13}  budget"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        verdict = "ok" if not r.over_budget else "OVER: " + ", ".join(r.over_budget)
+        lines.append(
+            f"{r.notebook:<58} {r.wall_s:>7.1f} {r.slowest_cell_s:>12.1f} ({r.slowest_cell:>3}) "
+            f"{r.kernel_peak_mb:>10.0f} {r.with_children_peak_mb:>13.0f}  {verdict}"
+        )
+        if r.error:
+            lines.append(f"    {r.error}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
+    parser.add_argument("--with-suite", action="store_true", help="then run and time the full test suite (make test)")
+    args = parser.parse_args(argv)
+    names = [course.find_module(m) for m in args.modules] or course.module_names()
+    paths = [p for m in names for p in sorted((course.root() / "solutions" / m).glob("*.ipynb"))]
+    print(f"Budgets: ≤ {NOTEBOOK_BUDGET_S:.0f} s a notebook, ≤ {CELL_BUDGET_S:.0f} s a cell, < {MEMORY_BUDGET_MB:.0f} MB kernel RSS; "
+          f"{psutil.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
+    rows = []
+    for path in paths:
+        rows.append(measure(path))
+        print(f"  measured {rows[-1].notebook}: {rows[-1].wall_s:.1f} s", flush=True)
+    print()
+    print(table(rows))
+    print(f"\nAll solution notebooks: {sum(r.wall_s for r in rows):.0f} s in sequence")
+    if args.with_suite:
+        t0 = time.perf_counter()
+        status = subprocess.run(["make", "test"], cwd=course.root()).returncode
+        print(f"\nFull test suite (make test): {time.perf_counter() - t0:.0f} s wall, exit status {status}")
+    return 1 if any(r.over_budget for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Keep notebooks reviewable and regenerate the student versions: `python -m tools.notebooks [clean|generate|all]`.
+
+- clean: solution notebooks keep no outputs, execution counts or volatile metadata (timings, widths, versions),
+  and get a navigation line (previous | contents | next) at their top and bottom, found by its marker,
+  so running it twice changes nothing.
+- generate: modules/<module>/ is rewritten with what nbgrader generates from solutions/<module>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from backendlab import autograde, course
+
+NAV_MARKER = "<!--NAVIGATION-->"
+KEEP_CELL_METADATA = ("nbgrader", "tags")
+NOTEBOOK_METADATA = {
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+def solution_notebooks() -> list[Path]:
+    return sorted((course.root() / "solutions").glob("*/*.ipynb"))
+
+
+def title(nb: nbformat.NotebookNode) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and NAV_MARKER not in cell.source:
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "Untitled"
+
+
+def cleaned(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Outputs, execution counts and volatile metadata removed; cell ids and nbgrader metadata kept."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata = nbformat.from_dict(NOTEBOOK_METADATA)
+    for cell in nb.cells:
+        cell.metadata = nbformat.from_dict({k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA})
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if "attachments" in cell and not cell.attachments:
+            del cell["attachments"]
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def with_navigation(nb: nbformat.NotebookNode, path: Path, order: list[Path], titles: dict[Path, str]) -> nbformat.NotebookNode:
+    """The notebook with its top and bottom navigation cells (re)written."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.startswith(NAV_MARKER))]
+    i = order.index(path)
+
+    def link(target: Path) -> str:
+        rel = f"../{target.parent.name}/{target.name}" if target.parent != path.parent else target.name
+        return f"[{titles[target]}]({rel})"
+
+    parts = []
+    if i > 0:
+        parts.append(f"< {link(order[i - 1])}")
+    parts.append("[Contents](../../README.md#course-map)")
+    if i + 1 < len(order):
+        parts.append(f"{link(order[i + 1])} >")
+    line = f"{NAV_MARKER}\n" + " | ".join(parts)
+    top = nbformat.v4.new_markdown_cell(line)
+    top.id = "nav-top"
+    bottom = nbformat.v4.new_markdown_cell(line)
+    bottom.id = "nav-bottom"
+    nb.cells = [top, *nb.cells, bottom]
+    return nb
+
+
+def write(nb: nbformat.NotebookNode, path: Path) -> bool:
+    """Write if the content changed; return whether it did."""
+    text = nbformat.writes(nb) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def tidy_all() -> list[Path]:
+    """Clean every solution notebook and refresh its navigation; return the files that changed."""
+    order = solution_notebooks()
+    notebooks = {p: nbformat.read(p, as_version=4) for p in order}
+    titles = {p: title(nb) for p, nb in notebooks.items()}
+    return [p for p, nb in notebooks.items() if write(with_navigation(cleaned(nb), p, order, titles), p)]
+
+
+def generate(module: str) -> list[Path]:
+    """Rewrite modules/<module>/ with the generated student notebooks; return the files written."""
+    target = course.root() / "modules" / module
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(autograde.release(module), target)
+    return sorted(target.rglob("*"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=["clean", "generate", "all"], nargs="?", default="all")
+    parser.add_argument("modules", nargs="*", help="modules to generate (default: all)")
+    args = parser.parse_args(argv)
+    if args.step in ("clean", "all"):
+        for path in tidy_all():
+            print(f"tidied {path.relative_to(course.root())}")
+    if args.step in ("generate", "all"):
+        names = [course.find_module(m) for m in args.modules] or course.module_names()
+        for module in names:
+            generate(module)
+            print(f"generated modules/{module}/")
+        stale = sorted(p.name for p in (course.root() / "modules").iterdir() if p.is_dir() and p.name not in course.module_names())
+        for name in stale:
+            print(f"note: modules/{name}/ has no source in solutions/; remove it if the module was dropped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Prove a module's exercises: the solution scores full marks, the untouched student notebook zero, wrong answers lose.
+
+    python -m tools.verify_module 03            # all three proofs, with a table
+    python -m tools.verify_module 03 --only wrong
+
+The test suite runs the same functions (tests/test_autograding.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from backendlab import autograde, course
+
+WRONG_DIR = course.root() / "tests" / "wrong_answers"
+
+
+@dataclass
+class Verdict:
+    name: str
+    ok: bool
+    details: list[str]
+
+
+def exercises(module: str) -> dict[str, list[str]]:
+    """Each autograded answer cell's grade id -> the grade ids of the test cells that follow it (up to the next answer)."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
+        current: str | None = None
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution"):
+                current = meta["grade_id"] if cell.cell_type == "code" else None
+                if current:
+                    owners[current] = []
+            elif meta.get("grade") and current:
+                owners[current].append(meta["grade_id"])
+    return owners
+
+
+def wrong_answers(module: str) -> dict[str, list[tuple[str, str]]]:
+    """grade id of an answer cell -> [(why it is wrong, the cell's full source)], from tests/wrong_answers/<module>.py."""
+    file = WRONG_DIR / f"{module}.py"
+    if not file.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"wrong_{module.replace('-', '_')}", file)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return dict(mod.WRONG_ANSWERS)
+
+
+def variants(module: str) -> list[dict[str, tuple[str, str]]]:
+    """Variant k puts the k-th wrong answer of every exercise in at once (exercises are independent)."""
+    answers = wrong_answers(module)
+    count = max((len(v) for v in answers.values()), default=0)
+    return [{gid: options[k] for gid, options in answers.items() if k < len(options)} for k in range(count)]
+
+
+def write_variant(module: str, variant: dict[str, tuple[str, str]], folder: Path) -> dict[str, Path]:
+    """The untouched student notebooks with the variant's wrong answers typed into their answer cells."""
+    folder.mkdir(parents=True, exist_ok=True)
+    placed: set[str] = set()
+    result = {}
+    for src in sorted(autograde.release(module).glob("*.ipynb")):
+        nb = nbformat.read(src, as_version=4)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in variant:
+                cell.source = variant[gid][1].strip("\n")
+                placed.add(gid)
+        nbformat.write(nb, folder / src.name)
+        result[src.name] = folder / src.name
+    missing = set(variant) - placed
+    if missing:
+        raise SystemExit(f"tests/wrong_answers/{module}.py names answer cells that do not exist: {sorted(missing)}")
+    return result
+
+
+def check_solution(module: str) -> Verdict:
+    """Full marks on every autograded cell, and no error in any cell (the notebook runs top to bottom)."""
+    report = autograde.grade(module, {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))})
+    details = [f"{c.notebook} {c.grade_id}: {c.score:g}/{c.max_score:g} {c.message[:300]}" for c in report.auto if c.score < c.max_score]
+    details += [f"{e.notebook} cell {e.index} ({e.role}): {e.ename}: {e.evalue[:300]}" for e in report.errors]
+    ok = not details and report.max_score > 0
+    return Verdict(f"solution {report.score:g}/{report.max_score:g}", ok, details)
+
+
+def check_student(module: str) -> Verdict:
+    """Zero on every autograded cell; errors only in answer and test cells (the narrative never needs the learner)."""
+    release = autograde.release(module)
+    report = autograde.grade(module, {p.name: p for p in sorted(release.glob("*.ipynb"))})
+    details = [f"{c.notebook} {c.grade_id}: scores {c.score:g} untouched" for c in report.auto if c.score > 0]
+    details += [
+        f"{e.notebook} cell {e.index} ({e.role}) fails without the learner's answers: {e.ename}: {e.evalue[:300]}"
+        for e in report.errors
+        if e.role not in ("answer", "tests")
+    ]
+    return Verdict(f"untouched student {report.score:g}/{report.max_score:g}", not details and bool(report.auto), details)
+
+
+def check_wrong_variant(module: str, k: int) -> Verdict:
+    """Variant k (from 1): every wrong answer in it loses points on the test cells of its own exercise."""
+    owners = exercises(module)
+    variant = variants(module)[k - 1]
+    with tempfile.TemporaryDirectory() as tmp:
+        report = autograde.grade(module, write_variant(module, variant, Path(tmp)))
+    scores = {c.grade_id: c for c in report.auto}
+    details = []
+    for gid, (why, _) in sorted(variant.items()):
+        tests = owners.get(gid, [])
+        if not tests:
+            details.append(f"NO TEST {gid}: no test cell follows this answer cell")
+            continue
+        got = sum(scores[t].score for t in tests)
+        best = sum(scores[t].max_score for t in tests)
+        details.append(("LOSES   " if got < best else "KEEPS!  ") + f"{gid} ({why}): {got:g}/{best:g}")
+    ok = bool(details) and all(d.startswith("LOSES") for d in details)
+    return Verdict(f"wrong answers, variant {k}", ok, details)
+
+
+def check_wrong(module: str) -> list[Verdict]:
+    return [check_wrong_variant(module, k) for k in range(1, len(variants(module)) + 1)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("module")
+    parser.add_argument("--only", choices=["solution", "student", "wrong"])
+    args = parser.parse_args(argv)
+    module = course.find_module(args.module)
+    counts = {gid: len(v) for gid, v in wrong_answers(module).items()}
+    print(f"{module}: exercises {sorted(exercises(module))}; wrong answers per exercise {counts}")
+    verdicts: list[Verdict] = []
+    if args.only in (None, "solution"):
+        verdicts.append(check_solution(module))
+    if args.only in (None, "student"):
+        verdicts.append(check_student(module))
+    if args.only in (None, "wrong"):
+        verdicts.extend(check_wrong(module))
+    for v in verdicts:
+        print(f"{'PASS' if v.ok else 'FAIL'}  {v.name}")
+        for line in v.details:
+            print(f"      {line}")
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
