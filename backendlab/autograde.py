@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
+import hashlib
 import os
 import shutil
 import subprocess
@@ -138,22 +138,31 @@ def prepare(module: str, workdir: Path) -> Path:
     return workdir / "release" / module
 
 
-_templates: dict[str, Path] = {}
+def _fingerprint(module: str) -> str:
+    """Changes whenever the module's source files or nbgrader's version change."""
+    import nbgrader
+
+    digest = hashlib.sha256(nbgrader.__version__.encode())
+    source = course.root() / "solutions" / module
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+        digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _template(module: str) -> Path:
-    """A prepared course folder for `module`, made once per process and copied for each grading."""
-    if module not in _templates or not (_templates[module] / "gradebook.db").exists():
-        folder = Path(tempfile.mkdtemp(prefix=f"backendlab-template-{module}-"))
-        prepare(module, folder)
-        _templates[module] = folder
-    return _templates[module]
-
-
-@atexit.register
-def _remove_templates() -> None:
-    for folder in _templates.values():
-        shutil.rmtree(folder, ignore_errors=True)
+    """A prepared course folder for `module`, shared by processes through a content-addressed cache, copied per grading."""
+    cache = Path(tempfile.gettempdir()) / f"backendlab-templates-{os.getuid()}"
+    folder = cache / f"{module}-{_fingerprint(module)}"
+    if (folder / "gradebook.db").exists():
+        return folder
+    cache.mkdir(exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{module}-", dir=cache))
+    prepare(module, building)
+    try:
+        building.rename(folder)  # atomic: another process that won the race keeps its copy
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+    return folder
 
 
 def release(module: str) -> Path:

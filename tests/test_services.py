@@ -44,6 +44,16 @@ def test_serve_answers_on_loopback_and_binds_loopback_only() -> None:
     assert bound == ["127.0.0.1"]
 
 
+def test_connections_disable_nagle_so_small_responses_are_not_delayed() -> None:
+    # asyncio sets TCP_NODELAY on accepted sockets only when the listening socket says IPPROTO_TCP;
+    # without it every response waited ~40 ms for the client's delayed ACK.
+    svc = services.serve(make_app(), name="t-nodelay", quiet=True)
+    listening = [s for server in svc.server.servers for s in server.sockets]
+    assert [s.proto for s in listening] == [socket.IPPROTO_TCP]
+    with httpx.Client() as client:
+        assert client.get(f"{svc.url}/hello").status_code == 200
+
+
 def test_serving_the_same_name_twice_replaces_the_first_server_and_frees_its_port() -> None:
     first = services.serve(make_app("one"), name="t-twice", quiet=True)
     second = services.serve(make_app("two"), name="t-twice", quiet=True)
