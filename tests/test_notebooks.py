@@ -58,8 +58,10 @@ def test_notebook_opens_with_objectives_and_closes_with_key_points(path: Path) -
     cells = [c for c in nbformat.read(path, as_version=4).cells if notebooks.NAV_MARKER not in c.source]
     opening, closing = cells[0].source, cells[-1].source
     assert opening.startswith("# "), f"{path.name}: the first cell should be the title cell"
-    for word in ("objective", "prerequisite", "minutes"):
-        assert word in opening.lower(), f"{path.name}: the opening cell should mention {word}s"
+    text = opening.lower()
+    assert "minutes" in text, f"{path.name}: the opening cell should give a time estimate in minutes"
+    assert "prerequisite" in text, f"{path.name}: the opening cell should list prerequisites"
+    assert re.search(r"objective|you will be able to|you will learn", text), f"{path.name}: the opening cell should list objectives"
     for word in ("key points", "further reading", "next"):
         assert word in closing.lower(), f"{path.name}: the closing cell should have '{word}'"
 
@@ -76,7 +78,8 @@ def test_module_has_enough_exercises_each_with_tests_and_a_reflection(module: st
 
 @pytest.mark.parametrize("module", MODULES)
 def test_grade_ids_are_unique_snake_case_and_test_cells_are_documented(module: str) -> None:
-    ids = [_nbgrader(c)["grade_id"] for _, c in _cells(module) if _nbgrader(c)]
+    # answers and tests are unique across the module (wrong answers are keyed by them); setup cells only per notebook
+    ids = [_nbgrader(c)["grade_id"] for _, c in _cells(module) if _nbgrader(c).get("grade") or _nbgrader(c).get("solution")]
     assert len(ids) == len(set(ids)), f"{module}: duplicate grade ids {sorted({i for i in ids if ids.count(i) > 1})}"
     for path, cell in _cells(module):
         meta = _nbgrader(cell)

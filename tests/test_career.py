@@ -1,0 +1,380 @@
+"""Unit tests for backendlab.career: the skills matrix, evidence from progress, the reference answers, charts and report."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from backendlab import career, progress
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def matrix() -> dict:
+    return career.load_matrix()
+
+
+@pytest.fixture
+def progress_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty progress file in a temporary folder: never the learner's real one."""
+    file = tmp_path / "progress.json"
+    file.write_text("", encoding="utf-8")
+    monkeypatch.setenv("BACKENDLAB_PROGRESS", str(file))
+    return file
+
+
+def full_evidence(matrix: dict) -> dict:
+    return {
+        "modules": {m: {"score": 10.0, "max_score": 10.0, "exercises": {}}
+                    for m, v in matrix["modules"].items() if v["status"] == "available"},
+        "practices": dict.fromkeys(matrix["practices"], True),
+    }
+
+
+# ------------------------------------------------------------------------------------------ the data file
+
+
+def test_course_matrix_has_four_milestones_in_order_and_the_three_pillars(matrix: dict) -> None:
+    assert list(matrix["milestones"]) == ["junior", "mid", "senior", "staff"]
+    assert list(matrix["pillars"]) == ["reliability", "scalability", "debuggability"]
+    assert {"languages", "api_design", "data", "observability", "security", "performance"} <= set(matrix["topics"])
+
+
+def test_course_matrix_marks_only_06_07_and_09_as_coming(matrix: dict) -> None:
+    coming = sorted(m for m, v in matrix["modules"].items() if v["status"] == "coming")
+    assert coming == ["06-performance-and-load", "07-resilience-and-distributed", "09-capstone"]
+    assert sorted(matrix["modules"])[:6] == [
+        "00-orientation", "01-language-tradeoffs", "02-api-first-design", "03-orm-vs-raw-sql", "04-observability", "05-security-by-design",
+    ]
+
+
+def test_course_matrix_bars_never_drop_from_one_milestone_to_the_next(matrix: dict) -> None:
+    order = list(matrix["milestones"])
+    for skill in matrix["skills"]:
+        bars = [matrix["milestones"][m]["bars"].get(skill, 0.0) for m in order]
+        assert bars == sorted(bars), f"{skill}: {bars}"
+
+
+def test_course_matrix_gives_every_milestone_behaviours_for_every_pillar(matrix: dict) -> None:
+    for mid, milestone in matrix["milestones"].items():
+        for pillar in matrix["pillars"]:
+            assert milestone["behaviours"][pillar], f"{mid} has no {pillar} behaviour"
+
+
+def test_course_matrix_uses_every_practice_and_gives_every_skill_evidence_available_now(matrix: dict) -> None:
+    used = {p for s in matrix["skills"].values() for p in s["practices"]}
+    assert used == set(matrix["practices"])
+    for sid, skill in matrix["skills"].items():
+        available = [m for m in skill["modules"] if matrix["modules"][m]["status"] == "available"]
+        assert available or skill["practices"], f"{sid} can never be evidenced"
+
+
+def test_full_evidence_reaches_every_milestone_and_empty_evidence_none(matrix: dict) -> None:
+    assert all(v == pytest.approx(1.0) for v in career.readiness(full_evidence(matrix), matrix).values())
+    empty = career.readiness(career.empty_evidence(), matrix)
+    assert all(v == 0.0 for v in empty.values())
+    assert career.current_milestone(empty, matrix) is None
+
+
+# ------------------------------------------------------------------------------------------- validation
+
+
+def test_validate_matrix_names_an_unknown_skill_in_a_bar(matrix: dict) -> None:
+    broken = copy.deepcopy(matrix)
+    broken["milestones"]["junior"]["bars"]["kubernetes"] = 0.5
+    with pytest.raises(career.MatrixError, match=r"milestones\.junior\.bars.*kubernetes"):
+        career.validate_matrix(broken)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m["milestones"]["mid"]["bars"].update(contract_first=1.5), r"bars\.contract_first"),
+        (lambda m: m["modules"]["06-performance-and-load"].update(status="soon"), r"status"),
+        (lambda m: m["skills"]["runtime_cost"].update(modules=["01-languages"]), r"unknown module"),
+        (lambda m: m["skills"]["runtime_cost"].update(topic="cooking"), r"topic"),
+        (lambda m: m["skills"]["runtime_cost"].update(practices=["yoga"]), r"unknown practice"),
+        (lambda m: m.update(evidence_weights={"course": 1}), r"evidence_weights"),
+        (lambda m: m.update(ready_at=0), r"ready_at"),
+    ],
+)
+def test_validate_matrix_rejects_inconsistent_entries_saying_which(matrix: dict, change, message: str) -> None:
+    broken = copy.deepcopy(matrix)
+    change(broken)
+    with pytest.raises(career.MatrixError, match=message):
+        career.validate_matrix(broken)
+
+
+def test_validate_matrix_fills_default_weights_of_one(matrix: dict) -> None:
+    raw = copy.deepcopy(matrix)
+    raw["milestones"]["junior"]["weights"] = {}
+    assert set(career.validate_matrix(raw)["milestones"]["junior"]["weights"].values()) == {1.0}
+
+
+def test_load_matrix_reports_invalid_yaml_with_the_file_name(tmp_path: Path) -> None:
+    bad = tmp_path / "matrix.yaml"
+    bad.write_text("skills: [unclosed\n", encoding="utf-8")
+    with pytest.raises(career.MatrixError, match="matrix.yaml"):
+        career.load_matrix(bad)
+
+
+def test_load_matrix_reads_an_adapted_copy(tmp_path: Path) -> None:
+    text = career.matrix_path().read_text(encoding="utf-8").replace("ready_at: 0.8", "ready_at: 0.7")
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    assert career.load_matrix(tmp_path / "m.yaml")["ready_at"] == 0.7
+
+
+# ------------------------------------------------------------------------------------ reference answers
+
+
+def test_skill_levels_on_the_tiny_matrix_match_the_hand_computed_values() -> None:
+    levels = career.skill_levels(career.tiny_evidence(), career.tiny_matrix())
+    assert levels == pytest.approx({"api": 0.88, "obs": 0.39, "perf": 0.0})
+
+
+def test_skill_levels_count_a_missing_module_as_zero_and_leave_a_coming_one_out() -> None:
+    tiny, ev = career.tiny_matrix(), career.tiny_evidence()
+    del ev["modules"]["02-b"]
+    ev["practices"]["p_load"] = True
+    levels = career.skill_levels(ev, tiny)
+    assert levels["obs"] == pytest.approx(0.6 * 0.4)
+    assert levels["perf"] == pytest.approx(1.0)
+
+
+def test_skill_levels_treat_max_score_zero_as_no_evidence_and_cap_above_the_maximum() -> None:
+    tiny, ev = career.tiny_matrix(), career.tiny_evidence()
+    ev["modules"]["01-a"] = {"score": 12, "max_score": 10}
+    ev["modules"]["02-b"] = {"score": 4, "max_score": 0}
+    levels = career.skill_levels(ev, tiny)
+    assert levels["api"] == pytest.approx(1.0)
+    assert levels["obs"] == pytest.approx(0.6 * 0.5)
+
+
+def test_readiness_caps_each_skill_at_its_bar_and_weighs_it() -> None:
+    tiny = career.tiny_matrix()
+    ready = career.readiness(career.tiny_evidence(), tiny)
+    assert ready["junior"] == pytest.approx(1.0)
+    assert ready["senior"] == pytest.approx((0.88 / 0.9 + 2 * 0.39 / 0.8 + 0) / 4)
+
+
+def test_readiness_of_a_milestone_without_bars_is_one() -> None:
+    tiny = career.tiny_matrix()
+    tiny["milestones"]["senior"]["bars"] = {"api": 0.0}
+    assert career.readiness(career.empty_evidence(), tiny)["senior"] == 1.0
+
+
+def test_current_milestone_needs_every_earlier_milestone_too(matrix: dict) -> None:
+    ready = {"junior": 0.9, "mid": 0.5, "senior": 0.95, "staff": 0.1}
+    assert career.current_milestone(ready, matrix) == "junior"
+    assert career.next_milestone(ready, matrix) == "mid"
+    assert career.next_milestone(dict.fromkeys(ready, 1.0), matrix) is None
+    assert career.next_milestone(dict.fromkeys(ready, 0.0), matrix) == "junior"
+
+
+def test_gaps_on_the_tiny_matrix_take_obs_then_perf() -> None:
+    found = career.gaps(career.tiny_evidence(), career.tiny_matrix(), "senior")
+    assert [g["skill"] for g in found] == ["obs", "perf"]
+    assert found[0]["impact"] == pytest.approx(2 * (1 - 0.39 / 0.8) / 4)
+    assert career.gaps(career.tiny_evidence(), career.tiny_matrix(), "junior") == []
+
+
+def test_gaps_are_the_fewest_skills_that_reach_the_target_checked_by_brute_force(matrix: dict) -> None:
+    rng = random.Random(8)
+    evidences = [career.sample_evidence(matrix), career.empty_evidence()]
+    for _ in range(4):
+        evidences.append({
+            "modules": {m: {"score": rng.randint(0, 10), "max_score": 10} for m in matrix["modules"] if rng.random() < 0.7},
+            "practices": {p: rng.random() < 0.5 for p in matrix["practices"]},
+        })
+    for ev in evidences:
+        levels = career.skill_levels(ev, matrix)
+        for target in ("mid", "senior"):
+            found = career.gaps(ev, matrix, target)
+            if not found:
+                assert career.is_ready(career.readiness_from_levels(levels, matrix)[target], matrix)
+                continue
+            bars = matrix["milestones"][target]["bars"]
+            raised = dict(levels, **{g["skill"]: g["bar"] for g in found})
+            assert career.is_ready(career.readiness_from_levels(raised, matrix)[target], matrix)
+            below = [s for s, b in bars.items() if b > 0 and levels[s] < b]
+            for subset in itertools.islice(itertools.combinations(below, len(found) - 1), 3000):
+                smaller = dict(levels, **{s: bars[s] for s in subset})
+                assert not career.is_ready(career.readiness_from_levels(smaller, matrix)[target], matrix)
+
+
+def test_next_steps_put_coming_modules_last_and_merge_a_module_needed_twice() -> None:
+    modules = {
+        "01-x": {"title": "X", "status": "available", "skills": ["b"], "exercises": {"e": {"score": 1, "max_score": 2}}},
+        "02-y": {"title": "Y", "status": "coming", "skills": ["a"], "exercises": {}},
+        "03-z": {"title": "Z", "status": "available", "skills": ["a", "b"], "exercises": {}},
+    }
+    steps = career.next_steps([{"skill": "a"}, {"skill": "b"}], modules)
+    assert [s["module"] for s in steps] == ["03-z", "01-x", "02-y"]
+    assert steps[0]["skills"] == ["a", "b"]
+    assert steps[1]["redo"] == ["e"]
+
+
+def test_learning_plan_lists_each_unticked_practice_of_the_gap_skills_once(matrix: dict) -> None:
+    ev = career.empty_evidence()
+    ev["practices"] = {"secrets_outside_repo": True}
+    gap_list = [{"skill": "identity_and_secrets"}, {"skill": "identity_and_secrets"}, {"skill": "failure_handling"}]
+    plan = career.learning_plan(gap_list, matrix, ev)
+    assert plan["practices"] == ["passwords_and_tokens", "timeouts_and_retries"]
+    assert [s["module"] for s in plan["modules"]] == ["05-security-by-design", "07-resilience-and-distributed"]
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+
+def test_render_report_parses_back_to_the_evidence_it_was_given(matrix: dict) -> None:
+    ev = career.sample_evidence(matrix)
+    ready = career.readiness(ev, matrix)
+    steps = career.learning_plan(career.gaps(ev, matrix, "mid"), matrix, ev)["modules"]
+    md = career.render_report("Proof point", ev, matrix, ready, steps, {"radar": "radar.png", "gaps": "g/gaps.png"}, ["built it"])
+    parsed = career.parse_report(md)
+    assert parsed["title"] == "Proof point"
+    assert [s for s in parsed["sections"] if s in career.REPORT_SECTIONS] == list(career.REPORT_SECTIONS)
+    rows = parsed["tables"]["Module scores"][0]["rows"]
+    assert [(r[0], float(r[1]), float(r[2]), career.parse_percent(r[3])) for r in rows] == [
+        (m, r["score"], r["max_score"], round(100 * r["score"] / r["max_score"])) for m, r in sorted(ev["modules"].items())
+    ]
+    readiness_rows = parsed["tables"]["Readiness"][0]["rows"]
+    assert [career.parse_percent(r[1]) for r in readiness_rows] == [round(100 * v) for v in ready.values()]
+    assert [t for _, t in parsed["images"]] == ["radar.png", "g/gaps.png"]
+    assert len(parsed["numbered"]["Next steps"]) == len(steps)
+    assert parsed["bullets"]["Built and measured"] == ["built it"]
+
+
+def test_render_report_for_empty_evidence_keeps_the_table_header_and_says_none_yet(matrix: dict) -> None:
+    ev = career.empty_evidence()
+    md = career.render_report("t", ev, matrix, career.readiness(ev, matrix), [], {}, [])
+    parsed = career.parse_report(md)
+    assert parsed["tables"]["Module scores"][0]["rows"] == []
+    assert "Current milestone: none yet" in parsed["bullets"]["Summary"]
+
+
+def test_parse_report_reads_tables_numbered_items_bullets_and_images() -> None:
+    md = "# T\n\n## A\n\n| x | y |\n|---|:---:|\n| 1 | 2% |\n\n1. one\n2) two\n- b\n![alt](p.png) ![b](q.png)\n"
+    parsed = career.parse_report(md)
+    assert parsed["tables"]["A"] == [{"header": ["x", "y"], "rows": [["1", "2%"]]}]
+    assert parsed["numbered"]["A"] == ["one", "two"]
+    assert parsed["bullets"]["A"] == ["b"]
+    assert parsed["images"] == [("alt", "p.png"), ("b", "q.png")]
+    assert career.parse_percent("67%") == 67 and career.parse_percent("0.67") is None
+
+
+def test_project_readme_carries_the_measured_numbers() -> None:
+    text = career.project_readme("svc", "does things", [("GET /x", "x")], ["test_x"], {"p95 (ms)": 1.234})
+    assert "| p95 (ms) | 1.23 |" in text and "`test_x`" in text and "| `GET /x` | x |" in text
+
+
+# -------------------------------------------------------------------------- evidence and the progress file
+
+
+def test_evidence_from_progress_uses_the_best_score_and_drops_unanswered_practices() -> None:
+    modules = {"02-api-first-design": {"score": 4, "max_score": 10, "best_score": 9,
+                                       "exercises": {"e1": {"score": 4, "max_score": 10}}, "checked_at": "x"}}
+    ev = career.evidence_from_progress(modules, {"tests_in_ci": True, "slo_defined": None, "x": "yes"})
+    assert ev["modules"]["02-api-first-design"]["score"] == 9
+    assert ev["modules"]["02-api-first-design"]["exercises"] == {"e1": {"score": 4.0, "max_score": 10.0}}
+    assert ev["practices"] == {"tests_in_ci": True}
+
+
+def test_an_empty_progress_file_gives_empty_evidence_and_the_sample_stands_in(progress_file: Path, matrix: dict) -> None:
+    mine = career.load_evidence()
+    assert career.is_empty(mine)
+    sample = career.sample_evidence(matrix)
+    assert set(sample["modules"]) <= set(matrix["modules"]) and sample["modules"]
+    for record in sample["modules"].values():
+        assert sum(e["score"] for e in record["exercises"].values()) == record["score"]
+        assert sum(e["max_score"] for e in record["exercises"].values()) == record["max_score"]
+    assert career.current_milestone(career.readiness(sample, matrix), matrix) == "junior"
+
+
+def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Path, matrix: dict) -> None:
+    for module, entry in matrix["modules"].items():
+        if entry["status"] == "available":
+            progress.record_scores(module, {"first": (3.0, 3.0), "second": (2.0, 2.0)})
+    career.record_checklist(dict.fromkeys(matrix["practices"], True), matrix)
+    mine = career.load_evidence()
+    assert len(mine["modules"]) == 7 and all(mine["practices"].values())
+    ready = career.readiness(mine, matrix)
+    assert career.current_milestone(ready, matrix) == "staff"
+    assert career.gaps(mine, matrix, "staff") == []
+    md = career.render_report("me", mine, matrix, ready, [], {}, [])
+    assert "Next target: none (top milestone reached)" in career.parse_report(md)["bullets"]["Summary"]
+
+
+def test_record_checklist_saves_answers_and_keeps_earlier_ones_for_none(progress_file: Path, matrix: dict) -> None:
+    career.record_checklist({"tests_in_ci": True, "slo_defined": False}, matrix)
+    merged = career.record_checklist({"tests_in_ci": None, "slo_defined": True}, matrix)
+    assert merged == {"tests_in_ci": True, "slo_defined": True}
+    saved = json.loads(progress_file.read_text(encoding="utf-8"))
+    assert saved["answers"][career.CHECKLIST_KEY] == merged
+
+
+def test_record_checklist_writes_nothing_when_nothing_was_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, matrix: dict) -> None:
+    file = tmp_path / "absent.json"
+    monkeypatch.setenv("BACKENDLAB_PROGRESS", str(file))
+    assert career.record_checklist(dict.fromkeys(matrix["practices"]), matrix) == {}
+    assert not file.exists()
+
+
+def test_record_checklist_rejects_unknown_ids_and_non_boolean_answers(progress_file: Path, matrix: dict) -> None:
+    with pytest.raises(ValueError, match="tests_in_cl"):
+        career.record_checklist({"tests_in_cl": True}, matrix)
+    with pytest.raises(ValueError, match="True, False or None"):
+        career.record_checklist({"tests_in_ci": "yes"}, matrix)
+
+
+# ----------------------------------------------------------------------------------- portfolio and charts
+
+
+def test_portfolio_dir_honours_the_environment_and_keeps_samples_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKENDLAB_PORTFOLIO", str(tmp_path / "pf"))
+    assert career.portfolio_dir() == tmp_path / "pf"
+    assert career.portfolio_dir(sample=True) == tmp_path / "pf" / "sample"
+    assert (tmp_path / "pf" / "sample").is_dir()
+
+
+def test_radar_chart_draws_one_ring_per_milestone_plus_the_learner(matrix: dict, tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = career.radar_chart(career.skill_levels(career.sample_evidence(matrix), matrix), matrix)
+    try:
+        ax = fig.axes[0]
+        assert len(ax.get_lines()) == len(matrix["milestones"]) + 1
+        assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == list(matrix["topics"].values())
+        fig.savefig(tmp_path / "radar.png")
+        assert (tmp_path / "radar.png").stat().st_size > 10_000
+    finally:
+        plt.close(fig)
+
+
+def test_progress_chart_labels_axes_and_marks_coming_and_unchecked_modules(matrix: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = career.progress_chart(career.sample_evidence(matrix), matrix)
+    try:
+        ax = fig.axes[0]
+        texts = [t.get_text() for t in ax.texts]
+        assert texts.count("coming") == 3 and "not checked yet" in texts
+        assert "%" in ax.get_xlabel() and ax.get_title()
+    finally:
+        plt.close(fig)
+
+
+def test_importing_career_loads_neither_matplotlib_nor_writes_files(tmp_path: Path) -> None:
+    code = "import sys, backendlab.career; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
+    assert list(tmp_path.iterdir()) == []
