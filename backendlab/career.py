@@ -1,4 +1,4 @@
-"""Module 08's career toolkit: the skills matrix, evidence from progress, readiness, gaps, plans, charts and the proof-point report."""
+"""Career milestones (module 08): skills matrix, evidence, readiness, gaps, plans, charts and the proof-point report."""
 
 from __future__ import annotations
 

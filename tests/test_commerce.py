@@ -1,0 +1,338 @@
+"""Tests for backendlab/commerce.py: the data generator, engines, the statement recorder and the reference answers."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import sqlite3
+import threading
+from datetime import datetime
+
+import duckdb
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from backendlab import commerce
+from backendlab.commerce import Order
+
+SMALL = 400
+
+
+@pytest.fixture(scope="module")
+def data() -> commerce.CommerceData:
+    return commerce.generate(n_orders=SMALL, seed=3)
+
+
+@pytest.fixture(scope="module")
+def duck(data):
+    engine = commerce.make_engine("duckdb:///:memory:")
+    commerce.load(engine, data)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def lite(data):
+    engine = commerce.make_engine("sqlite://")
+    commerce.load(engine, data)
+    return engine
+
+
+# ---------------------------------------------------------------- generator
+
+
+def test_generate_is_deterministic_for_a_seed_and_size():
+    assert commerce.generate(n_orders=200, seed=9) == commerce.generate(n_orders=200, seed=9)
+
+
+def test_generate_differs_between_seeds():
+    assert commerce.generate(n_orders=200, seed=1).order_items != commerce.generate(n_orders=200, seed=2).order_items
+
+
+def test_generate_sizes_follow_n_orders(data):
+    counts = data.counts()
+    assert counts["orders"] == SMALL
+    assert counts["customers"] == SMALL // 8
+    assert counts["products"] == max(10, min(200, SMALL // 10))
+    assert SMALL <= counts["order_items"] <= 5 * SMALL
+
+
+def test_generate_rejects_zero_orders():
+    with pytest.raises(ValueError, match="at least 1"):
+        commerce.generate(n_orders=0)
+
+
+def test_generated_keys_are_consecutive_and_references_exist(data):
+    for table in commerce.TABLES:
+        assert [row[0] for row in data.rows(table)] == list(range(1, len(data.rows(table)) + 1))
+    customers, products, orders = len(data.customers), len(data.products), len(data.orders)
+    assert all(1 <= cid <= customers for _, cid, _, _ in data.orders)
+    assert all(1 <= oid <= orders and 1 <= pid <= products for _, oid, pid, _, _ in data.order_items)
+
+
+def test_orders_are_in_time_order_within_2024(data):
+    times = [at for _, _, at, _ in data.orders]
+    assert times == sorted(times)
+    assert datetime(2024, 1, 1) <= times[0] and times[-1] < datetime(2025, 1, 1)
+
+
+def test_some_items_are_discounted_below_the_list_price(data):
+    prices = {pid: price for pid, _, _, _, price in data.products}
+    discounted = [unit for _, _, pid, _, unit in data.order_items if unit < prices[pid]]
+    assert 0 < len(discounted) < len(data.order_items)
+
+
+def test_rows_of_an_unknown_table_raise_key_error(data):
+    with pytest.raises(KeyError, match="unknown table"):
+        data.rows("invoices")
+
+
+def test_write_csv_writes_a_header_and_every_row(data, tmp_path):
+    paths = commerce.write_csv(data, tmp_path, ["orders"])
+    with paths["orders"].open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == list(commerce.COLUMNS["orders"])
+    assert len(rows) == len(data.orders) + 1
+    assert rows[1][2] == data.orders[0][2].isoformat(sep=" ")
+
+
+def test_write_parquet_writes_typed_files_duckdb_can_read(data, tmp_path):
+    paths = commerce.write_parquet(data, tmp_path / "it's here", ["order_items"])
+    con = duckdb.connect()
+    query = "SELECT count(*), sum(quantity * unit_price_cents) FROM read_parquet(?)"
+    count, total = con.execute(query, [str(paths["order_items"])]).fetchone()
+    assert (count, total) == (len(data.order_items), sum(q * u for _, _, _, q, u in data.order_items))
+
+
+# ---------------------------------------------------------------- engines and loading
+
+
+def test_duckdb_and_sqlite_hold_the_same_rows_after_load(duck, lite):
+    query = text("SELECT count(*), sum(id * quantity), sum(unit_price_cents) FROM order_items")
+    with duck.connect() as a, lite.connect() as b:
+        assert tuple(a.execute(query).one()) == tuple(b.execute(query).one())
+
+
+def test_load_moves_the_sequence_past_the_loaded_ids(data):
+    engine = commerce.make_engine("duckdb:///:memory:")
+    commerce.load(engine, data, tables=("customers",))
+    with Session(engine) as session:
+        customer = commerce.Customer(name="New", email="new@example.com", country="DE", created_at=datetime(2024, 1, 1).date())
+        session.add(customer)
+        session.commit()
+        assert customer.id == len(data.customers) + 1
+
+
+def test_load_only_the_tables_asked_for(data):
+    engine = commerce.make_engine("duckdb:///:memory:")
+    loaded = commerce.load(engine, data, tables=("products", "customers"))
+    assert loaded == {"customers": len(data.customers), "products": len(data.products)}
+    with engine.connect() as conn:
+        assert commerce.count_rows(conn, "orders") == 0
+        assert commerce.count_rows(conn, "products") == len(data.products)
+
+
+def test_each_in_memory_duckdb_engine_is_a_fresh_database(duck):
+    other = commerce.make_engine("duckdb:///:memory:")
+    commerce.create_schema(other)
+    with other.connect() as conn:
+        assert commerce.count_rows(conn, "orders") == 0
+
+
+def test_in_memory_duckdb_is_shared_by_connections_in_other_threads(duck, data):
+    seen: list[int] = []
+
+    def count() -> None:
+        with duck.connect() as conn:
+            seen.append(commerce.count_rows(conn, "orders"))
+
+    threads = [threading.Thread(target=count) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [len(data.orders)] * 3
+
+
+def test_make_engine_reads_database_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'lab.db'}")
+    assert commerce.make_engine().dialect.name == "sqlite"
+    monkeypatch.delenv("DATABASE_URL")
+    assert commerce.make_engine().dialect.name == "duckdb"
+
+
+def test_count_rows_rejects_an_unknown_table(duck):
+    with duck.connect() as conn, pytest.raises(ValueError, match="unknown table"):
+        commerce.count_rows(conn, "orders; DROP TABLE orders")
+
+
+# ---------------------------------------------------------------- statement recorder
+
+
+def test_statement_recorder_counts_statements_only_while_active(duck):
+    with duck.connect() as conn:
+        with commerce.StatementRecorder(duck) as rec:
+            conn.execute(text("SELECT 1"))
+            conn.execute(text("SELECT 2"))
+        conn.execute(text("SELECT 3"))
+    assert rec.count == 2
+    assert [s.sql for s in rec.statements] == ["SELECT 1", "SELECT 2"]
+    assert all(s.ms >= 0 for s in rec.statements)
+
+
+def test_statement_recorder_log_groups_identical_sql(duck):
+    with duck.connect() as conn, commerce.StatementRecorder(duck) as rec:
+        for value in (1, 2, 3):
+            conn.execute(text("SELECT :v"), {"v": value})
+        conn.execute(text("SELECT 42"))
+    log = {entry["sql"]: entry for entry in rec.log()}
+    assert log["SELECT $1"]["calls"] == 3 and log["SELECT 42"]["calls"] == 1
+    assert log["SELECT $1"]["total_ms"] == pytest.approx(3 * log["SELECT $1"]["mean_ms"])
+
+
+# ---------------------------------------------------------------- reference answers
+
+
+def test_map_models_generates_keys_on_duckdb_and_load_sample_reuses_suppliers():
+    class TestBase(DeclarativeBase):
+        pass
+
+    supplier_cls, shipment_cls = commerce.map_models(TestBase)
+    engine = commerce.make_engine("duckdb:///:memory:")
+    TestBase.metadata.create_all(engine)
+    with Session(engine) as session:
+        rows = [{"supplier": "A", "weight_kg": 1}, {"supplier": "A", "weight_kg": 2}]
+        assert commerce.load_sample(session, supplier_cls, shipment_cls, rows) == 2
+    with Session(engine) as session:
+        assert commerce.load_sample(session, supplier_cls, shipment_cls, [{"supplier": "A", "weight_kg": 3}]) == 1
+    with Session(engine) as session:
+        (supplier,) = session.scalars(select(supplier_cls)).all()
+        assert sorted(s.weight_kg for s in supplier.shipments) == [1.0, 2.0, 3.0]
+
+
+def test_orders_with_items_matches_the_lazy_version_in_two_statements(duck):
+    with Session(duck) as session:
+        expected = commerce.orders_with_items_naive(session, 40)
+    with Session(duck) as session, commerce.StatementRecorder(duck) as rec:
+        got = commerce.orders_with_items(session, 40)
+    assert got == expected
+    assert rec.count == 2
+
+
+def test_lazy_orders_issue_more_statements_as_the_page_grows(duck):
+    counts = []
+    for limit in (2, 20):
+        with Session(duck) as session, commerce.StatementRecorder(duck) as rec:
+            commerce.orders_with_items_naive(session, limit)
+        counts.append(rec.count)
+    assert counts[1] > counts[0] > 2
+
+
+def test_top_customers_sql_matches_an_independent_python_computation(duck, data):
+    with duck.connect() as conn:
+        assert commerce.top_customers_per_month(conn, 3) == commerce.top_customers_per_month_python(data, 3)
+        assert commerce.top_customers_per_month(conn, 1) == commerce.top_customers_per_month_python(data, 1)
+
+
+def test_monthly_revenue_running_total_accumulates_every_month(duck, data):
+    with duck.connect() as conn:
+        rows = commerce.monthly_revenue_sql(conn)
+    assert [r[0] for r in rows] == [f"2024-{m:02d}" for m in range(1, 13)]
+    running = 0
+    for _, revenue, total in rows:
+        running += revenue
+        assert total == running
+    live = {oid for oid, _, _, status in data.orders if status != "cancelled"}
+    assert running == sum(q * u for _, oid, _, q, u in data.order_items if oid in live)
+
+
+def test_load_order_items_returns_only_the_rows_it_inserted(data, tmp_path):
+    engine = commerce.make_engine("duckdb:///:memory:")
+    commerce.load(engine, data)
+    extra = dataclasses.replace(data, order_items=[(i + 10**6, o, p, q, u) for i, o, p, q, u in data.order_items[:50]])
+    path = commerce.write_csv(extra, tmp_path / "a 'quoted' dir", ["order_items"])["order_items"]
+    assert commerce.load_order_items(engine, path) == 50
+    with engine.connect() as conn:
+        assert commerce.count_rows(conn, "order_items") == len(data.order_items) + 50
+
+
+def test_parse_filters_splits_equality_and_range_columns():
+    assert commerce.parse_filters("select * from t where t.a = ? and b IN (?, ?) AND c >= ? order by d") == ("t", ["a", "b"], ["c"])
+    assert commerce.parse_filters("UPDATE t SET x = ? WHERE id = ?") == ("t", ["id"], [])
+    assert commerce.parse_filters("SELECT count(*) FROM t") is None
+
+
+def _sqlite_with_tickets() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(
+        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, project_id INTEGER, state TEXT, opened_at TEXT);"
+        "CREATE INDEX ix_state ON tickets (state);"
+    )
+    return conn
+
+
+def test_recommend_indexes_puts_equality_before_range_and_skips_served_and_fast_queries():
+    conn = _sqlite_with_tickets()
+    log = [
+        {"sql": "SELECT id FROM tickets WHERE opened_at > ? AND project_id = ?", "calls": 3, "mean_ms": 30.0},
+        {"sql": "SELECT id FROM tickets WHERE state = ?", "calls": 3, "mean_ms": 30.0},
+        {"sql": "SELECT id FROM tickets WHERE id = ?", "calls": 3, "mean_ms": 30.0},
+        {"sql": "SELECT id FROM tickets WHERE opened_at = ?", "calls": 3, "mean_ms": 0.5},
+    ]
+    recs = commerce.recommend_indexes(log, commerce.sqlite_schema(conn))
+    assert recs == [("tickets", ("project_id", "opened_at"))]
+    assert commerce.index_problems(conn, log, recs) == []
+
+
+def test_index_problems_flags_an_index_that_changes_no_plan():
+    conn = _sqlite_with_tickets()
+    log = [{"sql": "SELECT id FROM tickets WHERE state = ?", "calls": 1, "mean_ms": 30.0}]
+    assert commerce.index_problems(conn, log, [("tickets", ("state", "opened_at"))]) == [
+        "tickets('state', 'opened_at'): turns no slow query from SCAN to SEARCH"
+    ]
+
+
+def test_index_problems_flags_a_range_column_placed_first():
+    conn = _sqlite_with_tickets()
+    log = [{"sql": "SELECT id FROM tickets WHERE opened_at > ? AND project_id = ?", "calls": 1, "mean_ms": 30.0}]
+    problems = commerce.index_problems(conn, log, [("tickets", ("opened_at", "project_id"))])
+    assert len(problems) == 1 and "does not serve ['project_id']" in problems[0]
+
+
+def test_query_plan_sees_an_index_created_after_an_earlier_explain():
+    conn = _sqlite_with_tickets()
+    sql = "SELECT id FROM tickets WHERE project_id = ?"
+    assert commerce.query_plan(conn, sql) == ["SCAN tickets"]
+    conn.execute("CREATE INDEX ix_project ON tickets (project_id)")
+    assert commerce.is_search(commerce.query_plan(conn, sql))
+    conn.execute("DROP INDEX ix_project")
+    assert commerce.query_plan(conn, sql) == ["SCAN tickets"]
+
+
+def test_index_ddl_refuses_anything_but_plain_identifiers():
+    assert commerce.index_ddl("orders", ["customer_id"]) == "CREATE INDEX ix_orders_customer_id ON orders (customer_id)"
+    with pytest.raises(ValueError, match="identifier"):
+        commerce.index_ddl("orders", ["customer_id); DROP TABLE orders; --"])
+
+
+def test_search_customers_treats_payloads_and_wildcards_as_plain_text(duck, data):
+    with duck.connect() as conn:
+        assert commerce.search_customers(conn, "x' OR 1=1 --") == []
+        assert commerce.search_customers(conn, "%") == []
+        assert commerce.search_customers(conn, "_") == []
+        first = data.customers[0][1].split()[0]
+        names = [name for _, name, _ in commerce.search_customers(conn, first, limit=500)]
+        assert names and all(name.startswith(first) for name in names) and names == sorted(names)
+
+
+def test_search_customers_rejects_a_sort_outside_the_allowlist(duck):
+    with duck.connect() as conn, pytest.raises(ValueError, match="sort must be one of"):
+        commerce.search_customers(conn, "A", sort="name; DROP TABLE customers")
+
+
+def test_order_to_dict_reads_customer_items_and_products(duck, data):
+    with Session(duck) as session:
+        order = session.get(Order, 1)
+        shaped = commerce.order_to_dict(order)
+    assert shaped["id"] == 1 and shaped["customer"] == data.customers[data.orders[0][1] - 1][1]
+    assert [item["quantity"] for item in shaped["items"]] == [q for _, oid, _, q, _ in data.order_items if oid == 1]

@@ -1,0 +1,211 @@
+"""backendlab.security: the weak service and its fixes, tokens and keys, limiter, secret scanner, bandit, log generator."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from argon2 import PasswordHasher
+
+from backendlab import course, security, services
+
+
+@pytest.fixture(scope="module")
+def key() -> security.rsa.RSAPrivateKey:
+    return security.new_rsa_key()
+
+
+@pytest.fixture(autouse=True)
+def _stop_services():
+    yield
+    services.stop_all()
+
+
+def test_search_users_unsafe_leaks_hashes_through_a_union_payload() -> None:
+    conn = security.sample_user_db()
+    rows = security.search_users_unsafe(conn, "x' UNION SELECT username, password_hash FROM users --")
+    assert len(rows) == len(security.SAMPLE_USERNAMES)
+    assert all(row["email"].startswith("$sha256$") for row in rows)
+
+
+def test_search_users_binds_the_prefix_and_escapes_like_wildcards() -> None:
+    conn = security.sample_user_db()
+    before = conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+    assert [r["username"] for r in security.search_users(conn, "al")] == ["al_bundy", "alan", "albert", "alice"]
+    assert [r["username"] for r in security.search_users(conn, "o'b")] == ["o'brien"]
+    assert [r["username"] for r in security.search_users(conn, "50%")] == ["50%off"]
+    for payload in ["' OR 1=1 --", "%", "_", "\\", "'; DELETE FROM users; --", ""]:
+        assert security.search_users(conn, payload) == []
+    assert len(security.search_users(conn, "user")) == security.SEARCH_LIMIT
+    assert conn.execute("SELECT * FROM users ORDER BY id").fetchall() == before
+
+
+def test_verify_password_upgrades_old_parameters_and_never_raises_on_bad_input() -> None:
+    cheap = security.cheap_hasher()
+    stronger = PasswordHasher(time_cost=2, memory_cost=16 * 1024, parallelism=1)
+    stored = security.hash_password("pw-1234567", cheap)
+    assert stored.startswith("$argon2id$") and stored != security.hash_password("pw-1234567", cheap)
+    assert security.verify_password(stored, "pw-1234567", cheap) == (True, None)
+    ok, upgraded = security.verify_password(stored, "pw-1234567", stronger)
+    assert ok and upgraded is not None and "m=16384,t=2,p=1" in upgraded
+    assert security.verify_password(stored, "wrong", stronger) == (False, None)
+    assert security.verify_password("not-a-hash", "x", cheap) == (False, None)
+
+
+def test_verify_token_refuses_the_classic_forgeries_and_honours_the_leeway(key) -> None:
+    kid = security.key_id(key)
+    keys = {kid: key.public_key()}
+    now = time.time()
+    admin = security.access_claims("ops", role="admin")
+    refused = [
+        security.forge_unsigned(admin, kid),
+        security.forge_hmac_with_public_key(admin, key.public_key(), kid),
+        security.issue_token(key, kid, "alice", now=now - security.ACCESS_TTL_S - 120),
+        security.issue_token(key, kid, "alice", audience="billing-api"),
+        security.issue_token(key, kid, "alice", issuer="https://evil.example"),
+        security.issue_token(key, kid, "alice", not_before=now + 120),
+        security.sign(security.access_claims("alice"), key, None),
+    ]
+    for token in refused:
+        with pytest.raises(jwt.PyJWTError):
+            security.verify_token(token, keys)
+    late = security.issue_token(key, kid, "alice", now=now - security.ACCESS_TTL_S - 10)
+    assert security.verify_token(late, keys)["sub"] == "alice"
+
+
+def test_naive_verify_accepts_an_hmac_signed_with_the_public_key(key) -> None:
+    forged = security.forge_hmac_with_public_key({"sub": "ops"}, key.public_key(), "k")
+    assert security.naive_verify(forged, security.public_pem(key))["sub"] == "ops"
+    assert security.naive_verify(security.forge_unsigned({"sub": "ops"}), b"")["sub"] == "ops"
+
+
+def test_crack_hs256_finds_a_secret_from_the_wordlist() -> None:
+    with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):  # PyJWT itself objects to the weak key
+        token = security.weak_token("alice", "user")
+    assert security.crack_hs256(token, security.COMMON_PASSWORDS) == security.WEAK_JWT_SECRET
+    assert security.crack_hs256(token, ["not-it"]) is None
+
+
+def test_jwks_document_drops_keys_after_grace_and_publishes_no_private_members(key) -> None:
+    old = security.SigningKey(kid="old", private_key=key, created_at=0.0, retired_at=100.0)
+    active = security.SigningKey(kid="active", private_key=key, created_at=100.0)
+    assert [k["kid"] for k in security.jwks_document([old, active], 150.0, 60)["keys"]] == ["old", "active"]
+    assert [k["kid"] for k in security.jwks_document([old, active], 160.0, 60)["keys"]] == ["active"]
+    for jwk in security.jwks_document([old, active], 150.0, 60)["keys"]:
+        assert not {"d", "p", "q", "dp", "dq", "qi"} & set(jwk)
+        assert (jwk["kty"], jwk["use"], jwk["alg"]) == ("RSA", "sig", "RS256")
+
+
+def test_key_ring_refuses_a_stolen_key_after_its_grace_period() -> None:
+    clock = security.ManualClock(time.time())
+    ring = security.KeyRing(clock, grace_s=600, ttl_s=300)
+    stolen = ring.active
+    ring.rotate()
+    clock.advance(300)
+    forged = security.issue_token(stolen.private_key, stolen.kid, "ops", now=clock())
+    assert ring.verify(forged)["sub"] == "ops"
+    assert ring.verify(ring.sign("alice"))["sub"] == "alice"
+    clock.advance(301)
+    with pytest.raises(jwt.PyJWTError):
+        ring.verify(security.issue_token(stolen.private_key, stolen.kid, "ops", now=clock()))
+
+
+def test_refresh_token_reuse_revokes_the_whole_family() -> None:
+    store = security.RefreshTokenStore()
+    first = store.issue("alice")
+    second = store.rotate(first)
+    with pytest.raises(security.RefreshReuseDetected):
+        store.rotate(first)
+    with pytest.raises(security.RefreshInvalid):
+        store.rotate(second)
+    with pytest.raises(security.RefreshInvalid):
+        store.rotate("never-issued")
+
+
+def test_token_bucket_bursts_refills_caps_and_isolates_clients() -> None:
+    clock = security.ManualClock(0.0)
+    bucket = security.TokenBucket(2.0, 3, clock)
+    assert [bucket.allow("a")[0] for _ in range(4)] == [True, True, True, False]
+    assert bucket.allow("a")[1] == pytest.approx(0.5)
+    assert bucket.allow("b") == (True, 0.0)
+    clock.advance(0.5)
+    assert bucket.allow("a")[0] and not bucket.allow("a")[0]
+    clock.advance(3600)
+    assert [bucket.allow("a")[0] for _ in range(4)] == [True, True, True, False]
+
+
+def test_find_secrets_reaches_full_precision_and_recall_on_generated_corpora() -> None:
+    for seed in (1, 7, 2026):
+        corpus = security.make_secret_corpus(seed)
+        assert security.precision_recall(security.find_secrets, corpus) == (1.0, 1.0)
+    assert security.precision_recall(lambda text: [], security.make_secret_corpus(3))[1] == 0.0
+
+
+def test_secret_corpus_is_reproducible_per_seed_and_written_to_the_given_folder(tmp_path: Path) -> None:
+    first, again = security.make_secret_corpus(5), security.make_secret_corpus(5)
+    assert [f.text for f in first] == [f.text for f in again]
+    assert [f.text for f in first] != [f.text for f in security.make_secret_corpus(6)]
+    paths = security.write_corpus(first, tmp_path)
+    assert all(p.parent == tmp_path and p.read_text() == f.text for p, f in zip(paths, first, strict=True))
+
+
+def test_committed_files_of_the_module_hold_no_private_key_header() -> None:
+    header = "-" * 5 + "BEGIN"
+    files = [Path(security.__file__), Path(__file__), course.root() / "tests" / "wrong_answers" / "05-security-by-design.py"]
+    files += sorted((course.root() / "solutions" / "05-security-by-design").glob("*.ipynb"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not any(f"{header} {kind}PRIVATE KEY" in text for kind in ("", "RSA ", "EC ", "OPENSSH ")), path
+
+
+def test_load_secret_reads_the_environment_then_a_mounted_file_and_fails_loudly(tmp_path: Path) -> None:
+    mounted = tmp_path / "db_password"
+    mounted.write_text("from-file\n")
+    assert security.load_secret("DB_PASSWORD", {"DB_PASSWORD": "from-env", "DB_PASSWORD_FILE": str(mounted)}) == "from-env"
+    assert security.load_secret("DB_PASSWORD", {"DB_PASSWORD_FILE": str(mounted)}) == "from-file"
+    with pytest.raises(security.MissingSecret, match="DB_PASSWORD_FILE"):
+        security.load_secret("DB_PASSWORD", {})
+
+
+def test_make_app_rejects_an_unknown_fix() -> None:
+    kit = security.ServiceKit.create()
+    with pytest.raises(ValueError, match="unknown fixes"):
+        security.make_app(kit, {"firewall"})
+
+
+def test_hardened_app_survives_the_extended_suite_and_the_weak_app_does_not() -> None:
+    kit = security.ServiceKit.create(clock=security.ManualClock())
+    hardened = security.run_attack_suite(security.make_hardened_app(kit), kit, extended=True)
+    assert all(r.ok for r in hardened), [r for r in hardened if not r.ok]
+    weak_kit = security.ServiceKit.create(clock=security.ManualClock())
+    with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):  # the weak app's short HMAC key, on purpose
+        weak = security.run_attack_suite(security.make_weak_app(weak_kit), weak_kit, extended=True)
+    assert all(r.ok for r in weak if r.kind == "legit")
+    assert sum(not r.ok for r in weak if r.kind == "attack") >= 18
+    assert "attacks refused: 23/23" in security.attack_table(hardened)
+
+
+def test_bandit_finds_the_deliberate_mistakes_of_the_sample_module(tmp_path: Path) -> None:
+    sample = tmp_path / "vulnerable.py"
+    sample.write_text(security.vulnerable_module_source())
+    found = {f["test_id"] for f in security.run_bandit(sample)}
+    assert {"B602", "B301", "B506", "B608", "B324", "B501", "B307", "B105"} <= found
+
+
+def test_access_log_attacker_is_the_only_client_failing_on_many_usernames() -> None:
+    events, attacker = security.make_access_log(seed=5)
+    per_window: dict[tuple[str, int], set[str]] = {}
+    for e in events:
+        if not e.success:
+            per_window.setdefault((e.client, int(e.t_s // 60)), set()).add(e.username)
+    many = {client for (client, _), users in per_window.items() if len(users) > 10}
+    assert many == {attacker}
+    assert events == sorted(events, key=lambda e: e.t_s)
+
+
+def test_shannon_entropy_of_simple_strings() -> None:
+    assert security.shannon_entropy("") == 0.0
+    assert security.shannon_entropy("aaaa") == 0.0
+    assert security.shannon_entropy("abcd") == pytest.approx(2.0)
