@@ -66,7 +66,6 @@ class Report:
     module: str
     cells: list[CellResult] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
-    autograded: dict[str, Path] = field(default_factory=dict)
 
     @property
     def auto(self) -> list[CellResult]:
@@ -170,15 +169,15 @@ def release(module: str) -> Path:
     return _template(module) / "release" / module
 
 
-def grade(module: str, submission: dict[str, Path], keep_in: Path | None = None) -> Report:
+def grade(module: str, submission: dict[str, Path]) -> Report:
     """Autograde the notebooks in `submission` (notebook file name -> path) for `module`, hidden tests included.
 
-    The files are copied first: the learner's notebooks are never changed. `keep_in` keeps the work folder.
+    The files are copied first: the learner's notebooks are never changed.
     """
     for path in submission.values():
         read_notebook(path)
     template = _template(module)
-    workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-{module}-", dir=keep_in))
+    workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-{module}-"))
     try:
         shutil.copytree(template, workdir, dirs_exist_ok=True)
         (workdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
@@ -193,8 +192,7 @@ def grade(module: str, submission: dict[str, Path], keep_in: Path | None = None)
         _nbgrader(["autograde", module, "--create", "--force"], workdir)
         report = _collect(module, workdir)
     finally:
-        if keep_in is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
@@ -208,7 +206,6 @@ def _collect(module: str, workdir: Path) -> Report:
         for sub_nb in sorted(submission.notebooks, key=lambda n: n.name):
             name = f"{sub_nb.name}.ipynb"
             graded_path = graded_dir / name
-            report.autograded[name] = graded_path
             graded = nbformat.read(graded_path, as_version=4) if graded_path.exists() else None
             messages: dict[str, str] = {}
             for index, cell in enumerate(graded.cells if graded else []):
@@ -228,8 +225,8 @@ def _collect(module: str, workdir: Path) -> Report:
     return report
 
 
-def module_notebooks(module: str, folder: Path | None = None) -> dict[str, Path]:
-    """The learner's notebooks of a module: modules/<module>/*.ipynb, or the same names in `folder`."""
-    folder = folder or course.root() / "modules" / module
+def module_notebooks(module: str) -> dict[str, Path]:
+    """The learner's notebooks of a module: modules/<module>/<each notebook that solutions/<module>/ has>."""
+    folder = course.root() / "modules" / module
     names = sorted(p.name for p in (course.root() / "solutions" / module).glob("*.ipynb"))
     return {name: folder / name for name in names}
