@@ -52,18 +52,8 @@ def test_wrong_answer_harness_notices_an_answer_that_keeps_its_points(monkeypatc
     module = MODULES[0]
     owners = verify_module.exercises(module)
     gid = sorted(owners)[0]
-    solution_source = _solution_source(module, gid)
+    solution_source = verify_module.solution_source(module, gid)
     monkeypatch.setattr(verify_module, "variants", lambda m: [{gid: ("actually correct", solution_source)}])
     verdict = verify_module.check_wrong_variant(module, 1)
     assert not verdict.ok and verdict.details[0].startswith("KEEPS"), _explain(verdict)
-
-
-def _solution_source(module: str, grade_id: str) -> str:
-    import nbformat
-
-    for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                return "\n".join(line for line in cell.source.splitlines() if "### " not in line)
-    raise LookupError(grade_id)
 

@@ -48,15 +48,10 @@ def points(module: str) -> tuple[float, float, dict[str, float]]:
 
 def solved(student_nb: Path, grade_id: str) -> None:
     """Type the solution of one exercise into a student's notebook (what a partly-right student did)."""
-    source = {}
-    for path in (ROOT / "solutions" / MODULE).glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                source[path.name] = "\n".join(line for line in cell.source.splitlines() if "### " not in line)
     nb = nbformat.read(student_nb, as_version=4)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            cell.source = source[student_nb.name]
+            cell.source = verify_module.solution_source(MODULE, grade_id)
     nbformat.write(nb, student_nb)
 
 

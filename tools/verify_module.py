@@ -45,6 +45,15 @@ def exercises(module: str) -> dict[str, list[str]]:
     return owners
 
 
+def solution_source(module: str, grade_id: str) -> str:
+    """The source of an answer cell in solutions/, without its ### BEGIN/END SOLUTION marker lines."""
+    for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                return "\n".join(ln for ln in cell.source.splitlines() if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    raise LookupError(f"{module} has no cell with grade id {grade_id!r}")
+
+
 def wrong_answers(module: str) -> dict[str, list[tuple[str, str]]]:
     """grade id of an answer cell -> [(why it is wrong, the cell's full source)], from tests/wrong_answers/<module>.py."""
     file = WRONG_DIR / f"{module}.py"
