@@ -1,9 +1,20 @@
-"""Friendly checks for exercise test cells: what was expected, what came back, and a hint."""
+"""Friendly checks for exercise test cells: what was expected, what came back, and a hint.
+
+Checks are strict where a grade must be trustworthy: results are compared type by type (2 is not 2.0, a
+tuple is not a list), and an object that claims to equal everything fails. Warnings and log lines that the
+learner's code emits while a check calls it are shown on stdout, so a correct answer is never marked wrong
+for library noise on stderr.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import logging
 import math
-from collections.abc import Callable
+import sys
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -13,9 +24,16 @@ MAX_REPR = 300
 class CheckFailed(AssertionError):
     """A check in a test cell failed; the message is written for the learner."""
 
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows it in a notebook: the message alone, not a traceback through this file."""
+        return ["\x1b[0;31m✗ CheckFailed\x1b[0m", *str(self).splitlines()]
+
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception as exc:  # a learner's object whose __repr__ raises
+        text = f"<{type(value).__name__} whose repr raised {type(exc).__name__}>"
     return text if len(text) <= MAX_REPR else text[: MAX_REPR - 5] + " ...]"
 
 
@@ -28,46 +46,170 @@ def _describe_call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     return f"{getattr(fn, '__name__', 'your function')}({', '.join(shown)})"
 
 
+def _not_written(fn: Callable[..., Any], hint: str = "") -> CheckFailed:
+    name = getattr(fn, "__name__", "this function")
+    return _fail(
+        f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with your code, "
+        "run that cell, then run this one again.",
+        hint,
+    )
+
+
+# --- keeping library noise off stderr -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def quiet(label: str = "your code") -> Iterator[None]:
+    """Run a block with warnings and stderr output shown on stdout, so nbgrader does not count them as failures.
+
+    nbgrader scores a test cell 0 when anything is written to stderr, even if every check passed. Inside this
+    block, warnings are recorded and printed as notes, writes to sys.stderr go to stdout, and logging handlers
+    that write to stderr write to stdout instead.
+    """
+    moved: list[logging.StreamHandler[Any]] = []
+    stderr_streams = {id(sys.stderr), id(sys.__stderr__)}
+    loggers = [logging.getLogger()] + [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.StreamHandler) and id(handler.stream) in stderr_streams:
+                moved.append(handler)
+    originals = [h.stream for h in moved]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for handler in moved:
+                handler.setStream(sys.stdout)
+            with contextlib.redirect_stderr(sys.stdout):
+                yield
+        finally:
+            for handler, stream in zip(moved, originals, strict=True):
+                handler.setStream(stream)
+    seen: set[str] = set()
+    for w in caught:
+        note = f"note: {label} warned: {w.category.__name__}: {w.message}"
+        if note not in seen:
+            seen.add(note)
+            print(note)
+
+
+# --- calling the learner's code -------------------------------------------------------------------
+
+
 def answer(fn: Callable[..., T], *args: Any, hint: str = "", **kwargs: Any) -> T:
     """Call the learner's function; turn "not written yet" and crashes into readable failures."""
     call = _describe_call(fn, args, kwargs)
     try:
-        return fn(*args, **kwargs)
+        with quiet(call):
+            return fn(*args, **kwargs)
     except NotImplementedError:
-        name = getattr(fn, "__name__", "this function")
-        raise _fail(
-            f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with your code, "
-            "run that cell, then run this one again."
-        ) from None
+        raise _not_written(fn, hint) from None
     except CheckFailed:
         raise
     except Exception as exc:  # the learner's code crashed: show the call that did it
         raise _fail(f"{call} raised {type(exc).__name__}: {exc}", hint) from exc
 
 
-def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
-    """Fail unless got == expected; `what` names the value, e.g. "classify_status(301)"."""
-    if got != expected:
-        raise _fail(f"{what}: expected {_show(expected)}, got {_show(got)}.", hint)
+# --- comparing results ----------------------------------------------------------------------------
+
+
+class _Probe:
+    """A fresh object that nothing honest is equal to."""
+
+
+def claims_to_equal_anything(value: Any) -> bool:
+    """True for an object whose == says True (or != says False) for an unrelated object: a result that fakes a pass."""
+    try:
+        eq = value == _Probe()
+        ne = value != _Probe()
+    except Exception:
+        return False
+    return (type(eq) is bool and eq) or (type(ne) is bool and not ne)
+
+
+def mismatch(expected: Any, got: Any, path: str = "") -> str | None:
+    """None when got equals expected with the same type at every level; otherwise where they first differ."""
+    where = path or "the result"
+    if type(got) is not type(expected):
+        return f"{where} should be a {type(expected).__name__}, got a {type(got).__name__}: {_show(got)}"
+    if claims_to_equal_anything(got):
+        return f"{where} is an object that claims to equal anything"
+    if isinstance(expected, dict):
+        missing = [k for k in expected if k not in got]
+        extra = [k for k in got if k not in expected]
+        if missing or extra:
+            parts = ([f"missing keys {_show(missing)}"] if missing else []) + ([f"unexpected keys {_show(extra)}"] if extra else [])
+            return f"{where} has {' and '.join(parts)}"
+        got_keys = {k: k for k in got}
+        for key, value in expected.items():
+            if type(got_keys[key]) is not type(key):
+                return f"{where} has key {_show(got_keys[key])} of type {type(got_keys[key]).__name__}, expected {type(key).__name__}"
+            found = mismatch(value, got[key], f"{where}[{key!r}]" if not path else f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, list | tuple):
+        if len(got) != len(expected):
+            return f"{where} has {len(got)} items, expected {len(expected)}"
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+            found = mismatch(e, g, f"{path or 'result'}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, set | frozenset):
+        kinds = {type(e) for e in expected}
+        odd = [g for g in got if type(g) not in kinds or claims_to_equal_anything(g)]
+        if odd and expected:
+            return f"{where} holds {_show(odd[0])} of type {type(odd[0]).__name__}"
+        return None if expected == got else f"{where} differs: expected {_show(expected)}, got {_show(got)}"
+    if isinstance(expected, float) and math.isnan(expected):
+        return None if math.isnan(got) else f"{where} should be nan, got {got!r}"
+    return None if expected == got else f"{where} differs"
+
+
+def check_equal(got: Any, expected: Any, what: str, hint: str = "", strict: bool = True) -> None:
+    """Fail unless got == expected; `what` names the value, e.g. "classify_status(301)".
+
+    strict (the default): the same type at every level as well (2 is not 2.0, a tuple is not a list).
+    strict=False: plain equality, for contracts that do not fix the type; an always-equal object still fails.
+    """
+    if strict:
+        problem = mismatch(expected, got)
+    else:
+        problem = "it claims to equal anything" if claims_to_equal_anything(got) else (None if expected == got else "differs")
+    if problem is None:
+        return
+    detail = "" if problem.endswith("differs") else f" ({problem})"
+    raise _fail(f"{what}: expected {_show(expected)}, got {_show(got)}.{detail}", hint)
 
 
 def check_close(got: Any, expected: float, what: str, rel: float = 1e-6, abs_tol: float = 1e-9, hint: str = "") -> None:
-    """Fail unless got is a number within a relative (or absolute) tolerance of expected."""
-    if isinstance(got, bool) or not isinstance(got, int | float):
+    """Fail unless got is a number (int or float, not bool) within a relative (or absolute) tolerance of expected."""
+    if not issubclass(type(got), int | float) or issubclass(type(got), bool):
         raise _fail(f"{what}: expected a number close to {expected!r}, got {_show(got)} ({type(got).__name__}).", hint)
+    if math.isnan(expected) and math.isnan(got):
+        return
     if not math.isclose(got, expected, rel_tol=rel, abs_tol=abs_tol):
         raise _fail(f"{what}: expected about {expected!r} (within {rel:.0e} relative), got {got!r}.", hint)
 
 
+_PLAIN = (bool, int, float, str, bytes, list, tuple, dict, set, frozenset, type(None))
+
+
 def check_true(condition: Any, what: str, hint: str = "") -> None:
-    """Fail unless condition holds; `what` says what should be true, e.g. "the cursor is opaque"."""
+    """Fail unless condition holds; `what` says what should be true, e.g. "the cursor is opaque".
+
+    The condition must be a plain value (a bool, number, string or container): an object of the learner's
+    own class could claim to be true for anything.
+    """
+    if type(condition) not in _PLAIN:
+        raise _fail(f"Expected {what}, but the check got a {type(condition).__name__} instead of True or False.", hint)
     if not condition:
         raise _fail(f"Expected {what}, but it is not so.", hint)
 
 
 def check_type(got: Any, expected_type: type | tuple[type, ...], what: str, hint: str = "") -> None:
-    """Fail unless got is an instance of expected_type."""
-    if not isinstance(got, expected_type):
+    """Fail unless got's real type is expected_type or a subclass of it (a faked __class__ does not count)."""
+    if not issubclass(type(got), expected_type):
         names = expected_type.__name__ if isinstance(expected_type, type) else " or ".join(t.__name__ for t in expected_type)
         raise _fail(f"{what}: expected a {names}, got {type(got).__name__} {_show(got)}.", hint)
 
@@ -84,15 +226,88 @@ def check_raises(
     call = what or _describe_call(fn, args, kwargs)
     names = exc_type.__name__ if isinstance(exc_type, type) else " or ".join(t.__name__ for t in exc_type)
     try:
-        result = fn(*args, **kwargs)
+        with quiet(call):
+            result = fn(*args, **kwargs)
     except NotImplementedError:
-        name = getattr(fn, "__name__", "this function")
-        raise _fail(f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with your code.") from None
+        raise _not_written(fn, hint) from None
     except exc_type as exc:
         return exc
     except Exception as exc:
         raise _fail(f"{call}: expected {names}, but it raised {type(exc).__name__}: {exc}", hint) from exc
     raise _fail(f"{call}: expected {names}, but it returned {_show(result)}.", hint)
+
+
+# --- property checks against the course's reference ----------------------------------------------
+
+
+class _Differs(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _NotWritten(Exception):
+    pass
+
+
+def _outcome(fn: Callable[..., Any], args: tuple[Any, ...], label: str) -> tuple[str, Any]:
+    try:
+        with quiet(label):
+            return "returned", fn(*copy.deepcopy(args))
+    except NotImplementedError:
+        raise _NotWritten() from None
+    except Exception as exc:
+        return "raised", exc
+
+
+def check_against_reference(
+    fn: Callable[..., Any],
+    reference: Callable[..., Any],
+    args_strategy: Any,
+    what: str,
+    *,
+    max_examples: int = 60,
+    hint: str = "",
+    strict: bool = True,
+) -> None:
+    """Compare the learner's fn with the course's reference on inputs generated by Hypothesis.
+
+    `args_strategy` draws a tuple of positional arguments (e.g. `st.tuples(st.integers(0, 999))`). For every
+    example, fn must return what the reference returns (type-strictly unless strict=False), or raise the
+    same exception type when the reference raises. Runs are deterministic (a fixed seed) and bounded
+    (`max_examples`) so grading is fast and repeatable; a failure names the smallest input Hypothesis found.
+    Random inputs rarely land exactly on a threshold: check every boundary explicitly as well.
+    """
+    from hypothesis import HealthCheck, Verbosity, given, settings
+
+    @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
+              suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, print_blob=False)
+    @given(args_strategy)
+    def compare(args: tuple[Any, ...]) -> None:
+        if not isinstance(args, tuple):
+            args = (args,)
+        call = _describe_call(fn, args, {})
+        kind_expected, expected = _outcome(reference, args, "the reference")
+        kind_got, got = _outcome(fn, args, call)
+        if kind_expected == "raised":
+            if kind_got == "raised" and isinstance(got, type(expected)):
+                return
+            shown = f"raised {type(got).__name__}: {got}" if kind_got == "raised" else f"returned {_show(got)}"
+            raise _Differs(f"{call}: expected {type(expected).__name__}, but it {shown}")
+        if kind_got == "raised":
+            raise _Differs(f"{call} raised {type(got).__name__}: {got}; expected {_show(expected)}")
+        problem = mismatch(expected, got) if strict else (None if expected == got and not claims_to_equal_anything(got) else "differs")
+        if problem:
+            detail = "" if problem.endswith("differs") else f" ({problem})"
+            raise _Differs(f"{call}: expected {_show(expected)}, got {_show(got)}.{detail}")
+
+    try:
+        with quiet("the property check"):
+            compare()
+    except _NotWritten:
+        raise _not_written(fn, hint) from None
+    except _Differs as exc:
+        raise _fail(f"{what}, smallest failing input found: {exc.message}", hint) from None
 
 
 def passed(message: str) -> None:
