@@ -94,6 +94,15 @@ def test_grade_ids_are_unique_snake_case_and_test_cells_are_documented(module: s
 
 
 @pytest.mark.parametrize("module", MODULES)
+def test_every_test_cell_lets_run_all_continue_past_it(module: str) -> None:
+    # JupyterLab stops Run All at a cell that raises unless it is tagged; an untouched exercise's tests raise.
+    for path in sorted((ROOT / "modules" / module).glob("*.ipynb")):
+        untagged = [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(path, as_version=4).cells
+                    if notebooks.is_test_cell(c) and notebooks.RUN_ALL_TAG not in c.metadata.get("tags", [])]
+        assert not untagged, f"modules/{module}/{path.name}: test cells without the raises-exception tag: {untagged}; run `make modules`"
+
+
+@pytest.mark.parametrize("module", MODULES)
 def test_notebooks_bind_loopback_use_no_relative_data_paths_and_no_star_imports(module: str) -> None:
     for path, cell in _cells(module):
         if cell.cell_type != "code":

@@ -1,7 +1,8 @@
 """Keep notebooks reviewable and regenerate the student versions: `python -m tools.notebooks [clean|generate|all]`.
 
 - clean: solution notebooks keep no outputs, execution counts or volatile metadata (timings, widths, versions),
-  and get a navigation line (previous | contents | next) at their top and bottom, found by its marker,
+  test cells carry the `raises-exception` tag (so Run All runs past an unsolved exercise), and get a navigation
+  line (previous | contents | next) at their top and bottom, found by its marker,
   so running it twice changes nothing.
 - generate: modules/<module>/ is rewritten with what nbgrader generates from solutions/<module>/.
 """
@@ -19,10 +20,19 @@ from backendlab import autograde, course
 
 NAV_MARKER = "<!--NAVIGATION-->"
 KEEP_CELL_METADATA = ("nbgrader", "tags")
+# JupyterLab's Run All stops at the first cell that raises, unless the cell carries this tag: an untouched
+# exercise's test cell raises, and the learner's Run All must still reach the end. Grading is unchanged.
+RUN_ALL_TAG = "raises-exception"
 NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
 }
+
+
+def is_test_cell(cell: nbformat.NotebookNode) -> bool:
+    """An autograded test cell: graded, not an answer."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def solution_notebooks() -> list[Path]:
@@ -47,6 +57,8 @@ def cleaned(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+            if is_test_cell(cell) and RUN_ALL_TAG not in cell.metadata.get("tags", []):
+                cell.metadata["tags"] = [*cell.metadata.get("tags", []), RUN_ALL_TAG]
         if "attachments" in cell and not cell.attachments:
             del cell["attachments"]
     nb.nbformat, nb.nbformat_minor = 4, 5
