@@ -137,6 +137,9 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
         app,
         log_level="warning",
         timeout_graceful_shutdown=1,
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then pick its own
+        # address and walk past a per-client rate limit. The course's services see the real peer address.
+        proxy_headers=False,
         # behind jupyter-server-proxy, /docs must fetch /openapi.json through the proxy path
         root_path=f"{prefix}/{chosen}" if prefix else "",
     )

@@ -6,7 +6,7 @@ import socket
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from backendlab import services
 
@@ -52,6 +52,18 @@ def test_connections_disable_nagle_so_small_responses_are_not_delayed() -> None:
     assert [s.proto for s in listening] == [socket.IPPROTO_TCP]
     with httpx.Client() as client:
         assert client.get(f"{svc.url}/hello").status_code == 200
+
+
+def test_a_client_cannot_choose_its_own_address_with_x_forwarded_for() -> None:
+    app = FastAPI()
+
+    @app.get("/whoami")
+    def whoami(request: Request) -> dict[str, str]:
+        return {"client": request.client.host if request.client else ""}
+
+    svc = services.serve(app, name="t-xff", quiet=True)
+    spoofed = httpx.get(f"{svc.url}/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).json()
+    assert spoofed == {"client": "127.0.0.1"}
 
 
 def test_serving_the_same_name_twice_replaces_the_first_server_and_frees_its_port() -> None:
