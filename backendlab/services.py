@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import errno
 import os
+import posixpath
 import socket
 import threading
 import time
@@ -71,19 +72,83 @@ _running: dict[str, Service] = {}
 
 
 def proxy_prefix() -> str | None:
-    """The URL path under which jupyter-server-proxy serves local ports, or None outside JupyterHub/Binder."""
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
-    if not prefix:
-        return None
-    return prefix.rstrip("/") + "/proxy"
+    """The URL path under which jupyter-server-proxy serves local ports to the browser, or None without a Jupyter server.
+
+    On JupyterHub and Binder: <JUPYTERHUB_SERVICE_PREFIX>proxy. In a local JupyterLab (the kernel was started by a
+    Jupyter server, which sets JPY_SESSION_NAME): /proxy, or BACKENDLAB_PROXY_PREFIX when the server has another
+    base URL. From a plain Python process (tests, nbgrader): None, the browser is not involved.
+    """
+    explicit = os.environ.get("BACKENDLAB_PROXY_PREFIX")
+    if explicit:
+        return explicit.rstrip("/")
+    hub = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+    if hub:
+        return hub.rstrip("/") + "/proxy"
+    if os.environ.get("JPY_SESSION_NAME"):
+        return "/proxy"
+    return None
 
 
 def public_url(port: int) -> str:
-    """Where a browser reaches a local port: directly on a laptop, through /proxy/<port>/ on a hub."""
+    """Where a browser reaches a local port: through the Jupyter server's /proxy/<port>/, or directly without one."""
     prefix = proxy_prefix()
     if prefix is None:
         return f"http://{LOOPBACK}:{port}/"
     return f"{prefix}/{port}/"
+
+
+DOCS_ASSETS = "_docs_assets"
+
+
+def offline_docs(app: Any) -> None:
+    """Serve a FastAPI app's /docs and /redoc pages from bundled assets, with relative links.
+
+    FastAPI's own pages load Swagger UI and ReDoc from a CDN (blank offline) and fetch /openapi.json from the
+    server root (wrong behind /proxy/<port>/). Here the assets come from the fastapi-offline package and every
+    link is relative to the page, so the same page works directly, through the Jupyter server proxy and offline.
+    """
+    from fastapi import FastAPI
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    if not isinstance(app, FastAPI) or not app.openapi_url or getattr(app.state, "backendlab_offline_docs", False):
+        return
+    import fastapi_offline
+
+    pages = {url for url in (app.docs_url, app.redoc_url) if url}
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in pages]
+    assets = posixpath.join(os.path.dirname(fastapi_offline.__file__), "static")
+    app.mount(f"/{DOCS_ASSETS}", StaticFiles(directory=assets), name=DOCS_ASSETS)
+    app.state.backendlab_offline_docs = True
+    openapi_url = app.openapi_url
+
+    def rel(target: str, page: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(page) or "/")
+
+    if app.docs_url:
+        docs_url = app.docs_url
+
+        @app.get(docs_url, include_in_schema=False)
+        def swagger_ui() -> HTMLResponse:
+            return get_swagger_ui_html(
+                openapi_url=rel(openapi_url, docs_url), title=f"{app.title} - Swagger UI",
+                swagger_js_url=rel(f"/{DOCS_ASSETS}/swagger-ui-bundle.js", docs_url),
+                swagger_css_url=rel(f"/{DOCS_ASSETS}/swagger-ui.css", docs_url),
+                swagger_favicon_url=rel(f"/{DOCS_ASSETS}/favicon.png", docs_url),
+                swagger_ui_parameters=app.swagger_ui_parameters,
+            )
+
+    if app.redoc_url:
+        redoc_url = app.redoc_url
+
+        @app.get(redoc_url, include_in_schema=False)
+        def redoc() -> HTMLResponse:
+            return get_redoc_html(
+                openapi_url=rel(openapi_url, redoc_url), title=f"{app.title} - ReDoc",
+                redoc_js_url=rel(f"/{DOCS_ASSETS}/redoc.standalone.js", redoc_url),
+                redoc_favicon_url=rel(f"/{DOCS_ASSETS}/favicon.png", redoc_url), with_google_fonts=False,
+            )
 
 
 def _bind(port: int) -> socket.socket:
@@ -132,7 +197,7 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
             ) from None
         sock = _bind(0)  # our own previous port was taken meanwhile: any free port will do
     chosen = sock.getsockname()[1]
-    prefix = proxy_prefix()
+    offline_docs(app)
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -140,8 +205,6 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
         # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then pick its own
         # address and walk past a per-client rate limit. The course's services see the real peer address.
         proxy_headers=False,
-        # behind jupyter-server-proxy, /docs must fetch /openapi.json through the proxy path
-        root_path=f"{prefix}/{chosen}" if prefix else "",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=_run, args=(server, sock), name=f"service-{name}", daemon=True)
@@ -159,7 +222,7 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
     service = Service(name=name, port=chosen, server=server, thread=thread)
     _running[name] = service
     if not quiet:
-        print(f"{name} is running at {service.url}  (browser: {service.public_url}docs)")
+        print(f"{name} is running at {service.url} · API docs in your browser: {service.public_url}docs")
     return service
 
 

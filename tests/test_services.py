@@ -109,19 +109,28 @@ def test_an_app_that_fails_at_startup_is_reported() -> None:
         services.serve(broken, name="t-broken", quiet=True)
 
 
-def test_public_url_goes_through_the_jupyter_proxy_on_a_hub(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
-    assert services.public_url(8123) == "http://127.0.0.1:8123/"
+def test_public_url_goes_through_the_jupyter_proxy_on_a_hub_and_in_a_local_jupyterlab(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("JUPYTERHUB_SERVICE_PREFIX", "JPY_SESSION_NAME", "BACKENDLAB_PROXY_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    assert services.public_url(8123) == "http://127.0.0.1:8123/", "no Jupyter server: the browser goes direct"
+    monkeypatch.setenv("JPY_SESSION_NAME", "modules/00-orientation/01-welcome.ipynb")  # set by a local Jupyter server
+    assert services.public_url(8123) == "/proxy/8123/"
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
     assert services.public_url(8123) == "/user/ada/proxy/8123/"
+    monkeypatch.setenv("BACKENDLAB_PROXY_PREFIX", "/lab-base/proxy/")
+    assert services.public_url(8123) == "/lab-base/proxy/8123/"
 
 
-def test_docs_page_fetches_the_contract_through_the_proxy_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
-    svc = services.serve(make_app(), name="t-proxy", quiet=True)
-    docs = httpx.get(f"{svc.url}/docs").text
-    assert f"/user/ada/proxy/{svc.port}/openapi.json" in docs
-    assert httpx.get(f"{svc.url}/hello").status_code == 200, "direct calls from the kernel still work"
+def test_docs_pages_work_offline_and_behind_any_proxy_path() -> None:
+    svc = services.serve(make_app(), name="t-docs", quiet=True)
+    for page in ("docs", "redoc"):
+        html = httpx.get(f"{svc.url}/{page}").text
+        assert "cdn." not in html and "https://" not in html, f"/{page} must not load anything from the internet"
+        assert "'openapi.json'" in html or '"openapi.json"' in html, f"/{page} fetches the contract relative to itself"
+    js = httpx.get(f"{svc.url}/{services.DOCS_ASSETS}/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
+    assert httpx.get(f"{svc.url}/openapi.json").json()["paths"].keys() == {"/hello"}, "the docs routes stay out of the contract"
+    assert httpx.get(f"{svc.url}/hello").status_code == 200
 
 
 def test_serve_prints_where_to_find_the_service(capsys: pytest.CaptureFixture[str]) -> None:
