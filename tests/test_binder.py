@@ -1,4 +1,4 @@
-"""Binder: repo2docker builds Python 3.11 with the pinned requirements, installs backendlab, and opens module 00."""
+"""Binder: repo2docker builds Python 3.11 with the learner's pins (cached across commits), installs backendlab, opens module 00."""
 
 from __future__ import annotations
 
@@ -19,19 +19,32 @@ def dockerfile() -> str:
     return proc.stdout + proc.stderr
 
 
-def test_repo2docker_plans_python_311_installs_the_pins_after_copying_the_repo_then_the_package() -> None:
+def _pins(path: Path) -> list[str]:
+    return [ln.split("#")[0].strip() for ln in path.read_text().splitlines() if ln.split("#")[0].strip()]
+
+
+def test_repo2docker_installs_the_pins_before_it_copies_the_repo_so_binder_caches_them() -> None:
     text = dockerfile()
     assert "python=3.11" in text
-    copy_repo = text.index("COPY --chown=0:0 src/ ${REPO_DIR}/")
     install = text.index('pip install --no-cache-dir -r "binder/requirements.txt"')
+    copy_repo = text.index("COPY --chown=0:0 src/ ${REPO_DIR}/")
     post_build = text.index("./binder/postBuild")
-    assert copy_repo < install < post_build, "binder/requirements.txt includes ../requirements.txt, so the repo must be copied first"
+    assert install < copy_repo < post_build, "a commit must not reinstall the environment: install the pins before the repo is copied"
 
 
-def test_binder_files_point_at_the_course_pins_and_install_backendlab() -> None:
-    lines = [ln.strip() for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-    assert lines == ["-r ../requirements.txt"]
+def test_binder_installs_exactly_the_learner_pins_and_no_developer_tools() -> None:
+    binder = _pins(ROOT / "binder" / "requirements.txt")
+    drifted = "binder/requirements.txt drifted from requirements.txt: run `make binder-requirements`"
+    assert binder == _pins(ROOT / "requirements.txt"), drifted
+    names = {ln.split("==")[0].lower() for ln in binder}
+    assert not names & {"jupyter-repo2docker", "ruff", "nbval", "pytest-xdist", "pytest-timeout", "playwright"}
+    dev = _pins(ROOT / "requirements-dev.txt")
+    assert dev[0] == "-r requirements.txt" and all("==" in ln for ln in dev[1:])
+    overlap = {ln.split("==")[0].lower() for ln in dev[1:]} & names
+    assert not overlap, f"requirements-dev.txt repeats learner pins: {overlap}"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    start = ROOT / "binder" / "start"
+    assert start.stat().st_mode & 0o111 and "binder/jupyter" in start.read_text(), "Binder uses the learner's Jupyter configuration"
     post_build = ROOT / "binder" / "postBuild"
     assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
     assert "pip install --no-deps --no-cache-dir -e ." in post_build.read_text()

@@ -47,7 +47,7 @@ def test_no_student_module_without_a_source() -> None:
 def test_solution_notebook_is_clean_and_navigable(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     titles = {p: notebooks.title(nbformat.read(p, as_version=4)) for p in SOLUTIONS}
-    expected = notebooks.with_navigation(notebooks.cleaned(nb), path, SOLUTIONS, titles)
+    expected = notebooks.with_navigation(notebooks.with_check_cell(notebooks.cleaned(nb)), path, SOLUTIONS, titles)
     assert nbformat.writes(expected) == nbformat.writes(nb), (
         f"{path.relative_to(ROOT)} has outputs, execution counts, volatile metadata or stale navigation: run `make modules`"
     )

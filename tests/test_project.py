@@ -20,14 +20,14 @@ def _name(line: str) -> str:
 
 
 def test_every_requirement_is_pinned_exactly_and_the_course_stack_is_there() -> None:
-    lines = [ln.split("#")[0].strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
-    lines = [ln for ln in lines if ln]
+    lines = [ln.split("#")[0].strip() for f in ("requirements.txt", "requirements-dev.txt") for ln in (ROOT / f).read_text().splitlines()]
+    lines = [ln for ln in lines if ln and ln != "-r requirements.txt"]
     loose = [ln for ln in lines if not re.fullmatch(r"[A-Za-z0-9._-]+(\[[a-z,]+\])?==[A-Za-z0-9.+!-]+", ln)]
     assert not loose, f"pin these exactly with ==: {loose}"
     names = [_name(ln) for ln in lines]
     assert len(names) == len(set(names)), "a requirement is listed twice"
     missing = [r for r in REQUIRED if r not in names]
-    assert not missing, f"requirements.txt lacks {missing}"
+    assert not missing, f"requirements.txt and requirements-dev.txt lack {missing}"
 
 
 def test_installed_environment_has_no_broken_requirements() -> None:

@@ -2,8 +2,8 @@
 
 - clean: solution notebooks keep no outputs, execution counts or volatile metadata (timings, widths, versions),
   test cells carry the `raises-exception` tag (so Run All runs past an unsolved exercise), and get a navigation
-  line (previous | contents | next) at their top and bottom, found by its marker,
-  so running it twice changes nothing.
+  line (previous | contents | next) at their top and bottom and a locked "Check your work" cell before the closing
+  cell, each found by its marker or cell id, so running it twice changes nothing.
 - generate: modules/<module>/ is rewritten with what nbgrader generates from solutions/<module>/.
 """
 
@@ -90,6 +90,37 @@ def with_navigation(nb: nbformat.NotebookNode, path: Path, order: list[Path], ti
     return nb
 
 
+CHECK_IDS = ("check-your-work-intro", "check-your-work")
+CHECK_INTRO = """## Check your work
+
+Save the notebook (Ctrl+S), then run the cell below: it grades your **saved** notebooks of this module, hidden tests
+included, prints a score card and records the score in `progress.json`. To try one exercise's hidden tests against
+what you have defined right now, in about a second, run `check("<exercise>")` in any cell, e.g.
+`check("{example}")`: that one is not recorded."""
+CHECK_CODE = """# Locked: grades your saved notebooks of this module (skipped while a notebook is being graded).
+from backendlab.scorecard import check, check_module
+
+check_module()"""
+
+
+def with_check_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with its "Check your work" cells (re)written just before the closing cell, if it has exercises."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if c.get("id") not in CHECK_IDS]
+    answers = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    if not answers:
+        return nb
+    intro = nbformat.v4.new_markdown_cell(CHECK_INTRO.format(example=answers[0]))
+    intro.id = CHECK_IDS[0]
+    code = nbformat.v4.new_code_cell(CHECK_CODE, metadata={"nbgrader": {
+        "grade": False, "grade_id": "check_your_work", "locked": True, "schema_version": 3, "solution": False, "task": False}})
+    code.id = CHECK_IDS[1]
+    closing = max(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and not c.source.startswith(NAV_MARKER))
+    nb.cells[closing:closing] = [intro, code]
+    return nb
+
+
 def write(nb: nbformat.NotebookNode, path: Path) -> bool:
     """Write if the content changed; return whether it did."""
     text = nbformat.writes(nb) + "\n"
@@ -104,7 +135,7 @@ def tidy_all() -> list[Path]:
     order = solution_notebooks()
     notebooks = {p: nbformat.read(p, as_version=4) for p in order}
     titles = {p: title(nb) for p, nb in notebooks.items()}
-    return [p for p, nb in notebooks.items() if write(with_navigation(cleaned(nb), p, order, titles), p)]
+    return [p for p, nb in notebooks.items() if write(with_navigation(with_check_cell(cleaned(nb)), p, order, titles), p)]
 
 
 def generate(module: str) -> list[Path]:
