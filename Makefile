@@ -1,5 +1,7 @@
 # Backend Engineering Lab — the two commands are `make lab` and `make test`; `make help` lists the rest.
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "Installing the course's pinned packages into $(VENV): about two minutes the first time."
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt \
+		| { grep -v -e '^Requirement already satisfied' -e '^Looking in' || true; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip check
 	@rm -f $(VENV)/.learner-* $(VENV)/.installed-* && touch $@
@@ -40,7 +43,7 @@ install-dev: $(DEV_STAMP)  ## add the maintainer's tools (pytest, ruff, Playwrig
 
 lab: $(STAMP)  ## open the course in JupyterLab (on 127.0.0.1), starting with module 00
 	@echo "Opening module 00 in JupyterLab. Stop it with Ctrl+C (twice)."
-	JUPYTER_CONFIG_PATH="$(LEARNER_CONFIG)" $(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.log_level=WARN
+	JUPYTER_CONFIG_PATH="$(LEARNER_CONFIG)" $(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.log_level=WARN --LabApp.log_level=WARN
 
 lab-instructor: $(STAMP)  ## JupyterLab with nbgrader's instructor interface (formgrader, create assignment)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --LabApp.default_url=/lab/tree/grading/README.md
