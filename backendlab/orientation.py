@@ -56,12 +56,14 @@ def _bad_line(line: str, why: str) -> ValueError:
 def parse_log_line(line: str) -> dict[str, Any]:
     """One JSON log line -> {'level': upper-cased str, 'message': str, 'duration_ms': float or None}.
 
-    Surrounding whitespace is ignored. duration_ms may be a number or a numeric string; absent or null
-    gives None. A line that is not a JSON object, lacks 'level' or 'message', or has a non-numeric
-    duration_ms raises ValueError whose message says why and quotes the start of the line.
+    Surrounding whitespace is ignored. duration_ms may be a number or a numeric string (true and false are
+    not numbers); absent or null gives None. A line that is not a JSON object, lacks 'level' or 'message'
+    (null counts as absent), or has a non-numeric duration_ms raises ValueError whose message says why and
+    quotes the start of the line.
     """
+    text = line.strip()
     try:
-        record = json.loads(line)
+        record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _bad_line(line, f"invalid JSON: {exc.msg}") from None
     if not isinstance(record, dict):
@@ -69,11 +71,18 @@ def parse_log_line(line: str) -> dict[str, Any]:
     for key in ("level", "message"):
         if key not in record:
             raise _bad_line(line, f"no {key!r} field")
+        if record[key] is None:
+            raise _bad_line(line, f"{key!r} is null")
     raw = record.get("duration_ms")
-    try:
-        duration = None if raw is None else float(raw)
-    except (TypeError, ValueError):
-        raise _bad_line(line, f"duration_ms {raw!r} is not a number") from None
+    if raw is None:
+        duration = None
+    elif isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise _bad_line(line, f"duration_ms {raw!r} is not a number")
+    else:
+        try:
+            duration = float(raw)
+        except ValueError:
+            raise _bad_line(line, f"duration_ms {raw!r} is not a number") from None
     return {"level": str(record["level"]).upper(), "message": str(record["message"]), "duration_ms": duration}
 
 

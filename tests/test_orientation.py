@@ -125,3 +125,36 @@ def test_fetch_greeting_returns_the_services_message_field() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"message": request.url.params["name"] * 2}))
     with httpx.Client(transport=transport, base_url="http://mock") as client:
         assert fetch_greeting(client, "ab") == "abab"
+
+
+@pytest.mark.parametrize("flag", ["true", "false"])
+def test_parse_log_line_rejects_a_boolean_duration_because_it_is_not_a_number(flag: str) -> None:
+    line = f'{{"level": "info", "message": "m", "duration_ms": {flag}}}'
+    with pytest.raises(ValueError, match="not a number") as info:
+        parse_log_line(line)
+    assert line in str(info.value)
+
+
+@pytest.mark.parametrize("duration", ["[1]", '{"ms": 1}'])
+def test_parse_log_line_rejects_a_container_duration_with_a_value_error(duration: str) -> None:
+    with pytest.raises(ValueError, match="not a number"):
+        parse_log_line(f'{{"level": "info", "message": "m", "duration_ms": {duration}}}')
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [('{"level": null, "message": "m"}', "'level'"), ('{"level": "info", "message": null}', "'message'")],
+)
+def test_parse_log_line_treats_a_null_level_or_message_as_missing(line: str, field: str) -> None:
+    with pytest.raises(ValueError, match=field) as info:
+        parse_log_line(line)
+    assert line in str(info.value)
+
+
+def test_parse_log_line_gives_message_as_a_str_and_keeps_an_empty_one() -> None:
+    assert parse_log_line('{"level": "info", "message": 404}')["message"] == "404"
+    assert parse_log_line('{"level": "info", "message": ""}')["message"] == ""
+
+
+def test_parse_log_line_ignores_any_whitespace_around_the_line() -> None:
+    assert parse_log_line('\x0c\t {"level": "info", "message": "m"} \r\n\x0b')["level"] == "INFO"

@@ -1,21 +1,105 @@
-"""Plausible wrong answers for module 00 (orientation): each must lose points on its own exercise's test cell."""
+"""Plausible wrong answers for module 00 (orientation): each must lose points on its own exercise's test cells.
+
+"rt:" answers were written by a red team from the student notebook's docstrings alone, before it saw the tests;
+"old:" answers are the ones the tests were first written against.
+"""
+
+_CS_HEAD = '''def classify_status(code: int) -> str:
+    """The class of an HTTP status code, from its first digit (RFC 9110 §15).
+
+    Returns 'informational' (1xx), 'success' (2xx), 'redirect' (3xx), 'client_error' (4xx)
+    or 'server_error' (5xx). Unregistered codes still have a class: 299 is a 'success'.
+    Raises ValueError for any code outside 100-599.
+    """
+'''
+
+_BQ_HEAD = '''from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+
+def build_query(base_url: str, params: dict) -> str:
+    """Return base_url with params appended as a percent-encoded query string.
+
+    - Keys and values are encoded like urllib.parse.quote with nothing left "safe": a space
+      becomes %20, and & = + / ? # % and non-ASCII characters are escaped too.
+    - Pairs keep the order of params. A list or tuple value repeats its key (tag=a&tag=b).
+      None is dropped, as a value or as a list item. Other values go through str().
+    - If base_url already has a query, keep it and add the new pairs after an '&';
+      a base_url ending in a bare '?' gets no extra separator. A #fragment stays at the end.
+    - With nothing to add, return base_url unchanged.
+    """
+'''
+
+_FG_HEAD = '''def fetch_greeting(client: httpx.Client, name: str) -> str:
+    """Ask the greeter service behind `client` to greet `name`; return its "message" text.
+
+    - Send GET /greet with `name` as the query parameter `name`, encoded by httpx (params=...).
+    - Raise httpx.HTTPStatusError when the service answers 4xx or 5xx (response.raise_for_status()).
+    - Return the "message" field of the JSON reply exactly as the service wrote it.
+    """
+'''
+
+_PL_HEAD = '''def parse_log_line(line: str) -> dict:
+    """Parse one JSON log line into {'level': str, 'message': str, 'duration_ms': float or None}.
+
+    - Whitespace around the line (a trailing newline, say) is ignored.
+    - 'level' comes back upper-cased ("warning" -> "WARNING"); 'message' as a str.
+    - 'duration_ms' is a float: a JSON number or a numeric string ("12.5") is converted;
+      a missing or null duration_ms gives None. Other fields of the record are left out.
+    - Raise ValueError if the line is not JSON, is JSON but not an object, has no 'level'
+      or no 'message', or has a duration_ms that is not a number. The error message says
+      what is wrong and quotes the line (its first 80 characters are enough).
+    """
+'''
+
+# A correct-looking parse_log_line body; each wrong answer changes one thing in it.
+_PL_OK = '''    import json
+    shown = line.strip()[:80]
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        raise ValueError(f"not valid JSON: {shown!r}") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"not a JSON object: {shown!r}")
+    for key in ("level", "message"):
+        if record.get(key) is None:
+            raise ValueError(f"no {key!r} field: {shown!r}")
+    raw = record.get("duration_ms")
+    if raw is None:
+        duration = None
+    elif isinstance(raw, bool):
+        raise ValueError(f"duration_ms {raw!r} is not a number: {shown!r}")
+    else:
+        try:
+            duration = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"duration_ms {raw!r} is not a number: {shown!r}") from None
+    return {"level": str(record["level"]).upper(), "message": str(record["message"]), "duration_ms": duration}
+'''
+
+
+def _pl(old: str, new: str) -> str:
+    assert old in _PL_OK, old
+    return _PL_HEAD + _PL_OK.replace(old, new, 1)
+
 
 WRONG_ANSWERS = {
     "classify_status": [
-        ("no range check: 600 and 99 crash with KeyError instead of ValueError", '''
-def classify_status(code: int) -> str:
-    """The class of an HTTP status code, from its first digit (RFC 9110 §15)."""
-    classes = {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}
-    return classes[code // 100]
-'''),
-        ("if/elif chain with an off-by-one boundary: 300 is called a success", '''
-def classify_status(code: int) -> str:
-    """The class of an HTTP status code, from its first digit (RFC 9110 §15)."""
-    if code < 100 or code > 599:
+        ("rt: off by one at the top: 599 raises instead of being a 'server_error' (range is 100-599 inclusive)",
+         _CS_HEAD + '''    if not 100 <= code < 599:
         raise ValueError(f"{code} is not an HTTP status code")
+    return {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}[code // 100]
+'''),
+        ("rt: only registered codes (http.HTTPStatus): 299 raises although 'unregistered codes still have a class'",
+         _CS_HEAD + '''    from http import HTTPStatus
+    status = HTTPStatus(code)  # ValueError for 600, as the docstring asks
+    return {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}[status.value // 100]
+'''),
+        ("rt: no lower bound: 0, 42 or -1 come back 'informational' instead of raising ValueError",
+         _CS_HEAD + '''    if code > 599:
+        raise ValueError(f"{code} is above 599")
     if code < 200:
         return "informational"
-    if code <= 300:
+    if code < 300:
         return "success"
     if code < 400:
         return "redirect"
@@ -23,137 +107,209 @@ def classify_status(code: int) -> str:
         return "client_error"
     return "server_error"
 '''),
-        ("only registered codes: http.HTTPStatus rejects 299 and 499", '''
-from http import HTTPStatus
-
-
-def classify_status(code: int) -> str:
-    """The class of an HTTP status code, from its first digit (RFC 9110 §15)."""
-    status = HTTPStatus(code)  # ValueError for codes Python does not know
-    classes = {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}
-    return classes[status.value // 100]
-'''),
-        ("range check off by one at the top: 599 is rejected", '''
-def classify_status(code: int) -> str:
-    """The class of an HTTP status code, from its first digit (RFC 9110 §15)."""
-    classes = {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}
-    if not 100 <= code < 599:
+        ("rt: first character of str(code): 1000 and 10 are 'informational', 2000 'success', instead of ValueError",
+         _CS_HEAD + '''    classes = {"1": "informational", "2": "success", "3": "redirect", "4": "client_error", "5": "server_error"}
+    first = str(code)[0]
+    if first not in classes:
         raise ValueError(f"{code} is not an HTTP status code")
+    return classes[first]
+'''),
+        ("rt: wrong range boundaries: 300 (Multiple Choices) and 400 (Bad Request) land in the class below",
+         _CS_HEAD + '''    if code < 100 or code > 599:
+        raise ValueError(f"{code} is not an HTTP status code")
+    if code < 200:
+        return "informational"
+    if code <= 300:
+        return "success"
+    if code <= 400:
+        return "redirect"
+    if code < 500:
+        return "client_error"
+    return "server_error"
+'''),
+        ("rt: off by one at the bottom: 100 (Continue) raises instead of being 'informational'",
+         _CS_HEAD + '''    if not 100 < code <= 599:
+        raise ValueError(f"{code} is not an HTTP status code")
+    return ["informational", "success", "redirect", "client_error", "server_error"][code // 100 - 1]
+'''),
+        ("old: no range check: 600 and 99 crash with KeyError instead of ValueError", '''
+def classify_status(code: int) -> str:
+    """The class of an HTTP status code, from its first digit (RFC 9110 §15)."""
+    classes = {1: "informational", 2: "success", 3: "redirect", 4: "client_error", 5: "server_error"}
     return classes[code // 100]
 '''),
     ],
     "build_query": [
-        ("glues key=value pairs with an f-string: nothing is encoded", '''
+        ("rt: hand-quotes each key and value with quote()'s default safe='/': '/' in a key or value is not escaped as %2F",
+         _BQ_HEAD + '''    pieces = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pieces.extend(f"{quote(str(key))}={quote(str(v))}" for v in values if v is not None)
+    if not pieces:
+        return base_url
+    added = "&".join(pieces)
+    parts = urlsplit(base_url)
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("rt: glues '?' or '&' onto the end of the string: the query lands after a #fragment and a bare '?' gets '?&'",
+         _BQ_HEAD + '''    pairs = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((key, str(v)) for v in values if v is not None)
+    if not pairs:
+        return base_url
+    added = urlencode(pairs, quote_via=quote, safe="")
+    separator = "&" if "?" in base_url else "?"
+    return base_url + separator + added
+'''),
+        ("rt: drops every falsy value (0, '', False) instead of only None",
+         _BQ_HEAD + '''    pairs = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((key, str(v)) for v in values if v)
+    if not pairs:
+        return base_url
+    added = urlencode(pairs, quote_via=quote, safe="")
+    parts = urlsplit(base_url)
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("rt: only a list repeats its key; a tuple goes through str() as \"('a', 'b')\"",
+         _BQ_HEAD + '''    pairs = []
+    for key, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        pairs.extend((key, str(v)) for v in values if v is not None)
+    if not pairs:
+        return base_url
+    added = urlencode(pairs, quote_via=quote, safe="")
+    parts = urlsplit(base_url)
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("rt: None is dropped as a value but a None list item becomes the string 'None'",
+         _BQ_HEAD + '''    pairs = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            pairs.extend((key, str(v)) for v in value)
+        else:
+            pairs.append((key, str(value)))
+    if not pairs:
+        return base_url
+    added = urlencode(pairs, quote_via=quote, safe="")
+    parts = urlsplit(base_url)
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("rt: no early return: with nothing to add the URL still goes through urlsplit/urlunsplit, which drops a bare '?' or '#'",
+         _BQ_HEAD + '''    pairs = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((key, str(v)) for v in values if v is not None)
+    added = urlencode(pairs, quote_via=quote, safe="")
+    parts = urlsplit(base_url)
+    query = "&".join(q for q in (parts.query, added) if q)
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("rt: only values are percent-encoded; keys are pasted in raw ('a b', 'x&y' break the query)",
+         _BQ_HEAD + '''    pieces = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pieces.extend(f"{key}={quote(str(v), safe='')}" for v in values if v is not None)
+    if not pieces:
+        return base_url
+    added = "&".join(pieces)
+    parts = urlsplit(base_url)
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+'''),
+        ("old: glues key=value pairs with an f-string: nothing is encoded", '''
 def build_query(base_url: str, params: dict) -> str:
     """Return base_url with params appended as a percent-encoded query string."""
     pairs = [f"{key}={value}" for key, value in params.items() if value is not None]
     return base_url + "?" + "&".join(pairs) if pairs else base_url
 '''),
-        ("plain urlencode(params): spaces become '+', lists are stringified, None is sent as 'None'", '''
-from urllib.parse import urlencode
-
-
-def build_query(base_url: str, params: dict) -> str:
-    """Return base_url with params appended as a percent-encoded query string."""
-    return base_url + "?" + urlencode(params) if params else base_url
-'''),
-        ("encodes correctly but picks the separator by looking for '?': breaks on a bare '?' and on fragments", '''
-from urllib.parse import quote, urlencode
-
-
-def build_query(base_url: str, params: dict) -> str:
-    """Return base_url with params appended as a percent-encoded query string."""
-    pairs = []
-    for key, value in params.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        pairs.extend((str(key), str(v)) for v in values if v is not None)
-    if not pairs:
-        return base_url
-    separator = "&" if "?" in base_url else "?"
-    return base_url + separator + urlencode(pairs, quote_via=quote)
-'''),
-        ("urlencode with doseq but the default quote_plus: spaces become '+', None inside a list is sent as 'None'", '''
-from urllib.parse import urlencode, urlsplit, urlunsplit
-
-
-def build_query(base_url: str, params: dict) -> str:
-    """Return base_url with params appended as a percent-encoded query string."""
-    kept = {key: value for key, value in params.items() if value is not None}
-    if not kept:
-        return base_url
-    parts = urlsplit(base_url)
-    added = urlencode(kept, doseq=True)
-    query = f"{parts.query}&{added}" if parts.query else added
-    return urlunsplit(parts._replace(query=query))
-'''),
     ],
     "fetch_greeting": [
-        ("glues the name into the URL: '&', '+' and '#' in a name change the request", '''
-def fetch_greeting(client: httpx.Client, name: str) -> str:
-    """Ask the greeter service behind `client` to greet `name`; return its "message" text."""
-    response = client.get(f"/greet?name={name}")
+        ("rt: raises only for 4xx; a 500 or 503 reply is read as if it were a greeting",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name})
+    if 400 <= response.status_code < 500:
+        response.raise_for_status()
+    return response.json().get("message", "")
+'''),
+        ("rt: glues the name into the URL by hand: 'Tom & Jerry' reaches the service as 'Tom '",
+         _FG_HEAD + '''    response = client.get(f"/greet?name={name}")
     response.raise_for_status()
     return response.json()["message"]
 '''),
-        ("never checks the status: a 422 body is read as if it were a greeting (KeyError)", '''
+        ("rt: rebuilds the greeting locally instead of returning the service's message",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name})
+    response.raise_for_status()
+    return f"Hello, {name}!"
+'''),
+        ("rt: bypasses the given client (module-level httpx.get on its base_url): its transport, headers and timeout are ignored",
+         _FG_HEAD + '''    url = str(client.base_url).rstrip("/") + "/greet"
+    response = httpx.get(url, params={"name": name}, timeout=5.0)
+    response.raise_for_status()
+    return response.json()["message"]
+'''),
+        ("rt: parses the JSON body before raise_for_status: a 5xx with a plain-text body raises JSONDecodeError, not HTTPStatusError",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name})
+    data = response.json()
+    response.raise_for_status()
+    return data["message"]
+'''),
+        ("rt: 'cleans' the name (strip) before sending it, and the message too: not sent or returned exactly",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name.strip()})
+    response.raise_for_status()
+    return response.json()["message"].strip()
+'''),
+        ("old: never checks the status: a 422 body is read as if it were a greeting (KeyError)", '''
 def fetch_greeting(client: httpx.Client, name: str) -> str:
     """Ask the greeter service behind `client` to greet `name`; return its "message" text."""
     return client.get("/greet", params={"name": name}).json()["message"]
 '''),
-        ("returns the whole JSON body instead of its message", '''
+        ("old: returns the whole JSON body instead of its message", '''
 def fetch_greeting(client: httpx.Client, name: str) -> str:
     """Ask the greeter service behind `client` to greet `name`; return its "message" text."""
     response = client.get("/greet", params={"name": name})
     response.raise_for_status()
     return response.json()
 '''),
-        ("calls the service but builds the greeting itself", '''
-def fetch_greeting(client: httpx.Client, name: str) -> str:
-    """Ask the greeter service behind `client` to greet `name`; return its "message" text."""
-    client.get("/greet", params={"name": name}).raise_for_status()
-    return f"Hello, {name}!"
-'''),
     ],
     "parse_log_line": [
-        ("trusts json.loads: its ValueError does not quote the line, and duration stays an int or a string", '''
-def parse_log_line(line: str) -> dict:
-    """Parse one JSON log line into {'level': str, 'message': str, 'duration_ms': float or None}."""
-    record = json.loads(line)
-    return {"level": record["level"].upper(), "message": record["message"], "duration_ms": record.get("duration_ms")}
-'''),
-        ("good errors and numbers, but forgets to upper-case the level", '''
-def parse_log_line(line: str) -> dict:
-    """Parse one JSON log line into {'level': str, 'message': str, 'duration_ms': float or None}."""
+        ("rt: float(True) is 1.0: a JSON true/false duration_ms is accepted as a number instead of ValueError",
+         _pl('''    elif isinstance(raw, bool):
+        raise ValueError(f"duration_ms {raw!r} is not a number: {shown!r}")
+    else:
+''', '''    else:
+''')),
+        ("rt: a null level (or message) passes the presence check and comes back as 'NONE' / 'None'",
+         _pl('''        if record.get(key) is None:''', '''        if key not in record:''')),
+        ("rt: checks line.startswith('{') before stripping: a line with leading whitespace is rejected",
+         _pl('''    try:
+        record = json.loads(line)''', '''    if not line.startswith("{"):
+        raise ValueError(f"not a JSON object: {shown!r}")
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        raise ValueError(f"not a JSON log line: {line[:80]!r}") from None
-    duration = record.get("duration_ms")
-    return {"level": record["level"], "message": record["message"], "duration_ms": None if duration is None else float(duration)}
-'''),
-        ("handles invalid JSON only: arrays, missing fields and bad durations escape as other exceptions", '''
-def parse_log_line(line: str) -> dict:
-    """Parse one JSON log line into {'level': str, 'message': str, 'duration_ms': float or None}."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        raise ValueError(f"not a JSON log line: {line[:80]!r}") from None
-    duration = record.get("duration_ms")
-    return {"level": record["level"].upper(), "message": record["message"],
-            "duration_ms": None if duration is None else float(duration)}
-'''),
-        ("a missing duration becomes 0.0 and null crashes; keeps every other field", '''
-def parse_log_line(line: str) -> dict:
-    """Parse one JSON log line into {'level': str, 'message': str, 'duration_ms': float or None}."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        raise ValueError(f"not a JSON log line: {line[:80]!r}") from None
-    if not isinstance(record, dict) or "level" not in record or "message" not in record:
-        raise ValueError(f"not a JSON log record: {line[:80]!r}")
-    record["level"] = record["level"].upper()
-    record["duration_ms"] = float(record.get("duration_ms", 0))
-    return record
-'''),
+        record = json.loads(line)''')),
+        ("rt: only JSON numbers are accepted: a numeric string duration_ms like '12.5' raises",
+         _pl('''    elif isinstance(raw, bool):''', '''    elif isinstance(raw, bool) or not isinstance(raw, (int, float)):''')),
+        ("rt: an int duration_ms stays an int (3, not 3.0)",
+         _pl('''            duration = float(raw)''', '''            duration = raw if isinstance(raw, int) else float(raw)''')),
+        ("rt: a missing or null duration_ms gives 0.0 instead of None",
+         _pl('''    if raw is None:
+        duration = None''', '''    if raw is None:
+        duration = 0.0''')),
+        ("rt: only the invalid-JSON error quotes the line; missing fields and bad durations say what but not where",
+         _pl('''            raise ValueError(f"no {key!r} field: {shown!r}")''',
+             '''            raise ValueError(f"the record has no {key!r} field")''').replace(
+             '''            raise ValueError(f"duration_ms {raw!r} is not a number: {shown!r}") from None''',
+             '''            raise ValueError(f"duration_ms {raw!r} is not a number") from None''')),
+        ("rt: no object check: a JSON array, string or null raises TypeError (or passes) instead of ValueError",
+         _pl('''    if not isinstance(record, dict):
+        raise ValueError(f"not a JSON object: {shown!r}")
+''', '')),
     ],
 }
