@@ -138,7 +138,8 @@ class GuardedExecute(Execute):
         events = self.km.events() if hasattr(self.km, "events") else {}
         limits = getattr(self.km, "sandbox_limits", None)
         if events.get("oom"):
-            status, reason = "memory limit", f"memory limit: the kernel used more than {limits.memory_mb if limits else '?'} MB and was stopped"
+            cap = limits.memory_mb if limits else "?"
+            status, reason = "memory limit", f"memory limit: the kernel used more than {cap} MB and was stopped"
         else:
             code = events.get("exit_code")
             shown = f" (exit code {code})" if code is not None else ""

@@ -55,6 +55,9 @@ def hide_and_expose(hide: list[str], visible: list[str], readonly: list[str], tm
         _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
         _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
         os.close(fd)
+    for path in hide:  # a private folder inside a re-shown one (the course's solutions/) is hidden again
+        if os.path.isdir(path) and any(path.startswith(r.rstrip("/") + "/") for r in shown):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
     for path, fd in keep.items():
         os.makedirs(path, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)

@@ -73,8 +73,7 @@ def _own_cgroup(controller: str) -> Path | None:
         _, controllers, path = line.split(":", 2)
         if controller in controllers.split(","):
             folder = CGROUP_ROOT / controller / path.lstrip("/")
-            limit_file = "memory.limit_in_bytes" if controller == "memory" else "pids.max"
-            if (folder / limit_file).exists() and os.access(folder, os.W_OK):
+            if (folder / "cgroup.procs").exists() and os.access(folder, os.W_OK):
                 return folder
     return None
 
