@@ -59,6 +59,7 @@ class GuardedExecute(Execute):
         self._status = {"status": "graded", "reason": "", "flags": [], "limits": {}}
         self._stopped = ""
         self._next = 0
+        self._sandbox: SandboxKernelManager | None = None
         self._deadline = time.monotonic() + self.notebook_limit
         resources = dict(resources or {})
         build = Path(resources.get("metadata", {}).get("path") or ".")
@@ -79,6 +80,12 @@ class GuardedExecute(Execute):
             shutil.rmtree(scratch, ignore_errors=True)
         limits = Limits(**dict(self.config.get("SandboxKernelManager", {}).get("limits", {})))
         self._status["limits"] = detect().in_force(limits)
+        events = self._sandbox.last_events if self._sandbox is not None else {}
+        if self._status["status"] in ("graded", "flagged") and events.get("oom"):
+            self._status.update(status="memory limit", reason=f"memory limit: a process of the notebook went over {limits.memory_mb} MB "
+                                                             "and was killed")
+        elif events.get("pids_max_hit"):
+            self._flag(f"the notebook hit the sandbox's process limit ({limits.processes} tasks): a fork bomb?")
         nb.metadata[STATUS_KEY] = self._status
         return nb, resources
 
@@ -103,6 +110,7 @@ class GuardedExecute(Execute):
     # ---- one cell --------------------------------------------------------------------------------------------
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
         self._next = index + 1
+        self._sandbox = self.km if hasattr(self.km, "events") else self._sandbox
         if cell.cell_type != "code":
             return cell, self.resources
         if self._stopped:
@@ -178,6 +186,19 @@ class GuardedExecute(Execute):
             self._flag(reason)
             cell.outputs.append(error_output("GraderFlag", reason))
         return True
+
+    async def _async_cleanup_kernel(self) -> None:
+        """As nbclient's, without waiting a second per socket for messages to a kernel that is gone."""
+        import zmq
+
+        if self.kc is not None:
+            for name in ("shell_channel", "iopub_channel", "stdin_channel", "control_channel"):
+                socket = getattr(getattr(self.kc, f"_{name}", None), "socket", None)
+                if socket is not None and not socket.closed:
+                    socket.setsockopt(zmq.LINGER, 0)
+        await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     async def _ask_guard(self, action: str, nonce: str) -> dict:
         msg = self.kc.session.msg(guard.REQUEST, {"action": action, "nonce": nonce})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -30,6 +31,17 @@ from backendlab.grading.outputs import TestCellOutputs
 
 # worst first: the status a student gets is the worst of its notebooks'
 STATUSES = ("flagged", "memory limit", "timed out", "crashed", "unreadable", "graded")
+
+
+class _NothingToGrade(Exception):
+    """No notebook of the submission could be read."""
+
+
+def use_environment_tools() -> None:
+    """nbgrader runs `alembic` to create a gradebook: find it in this Python's environment, as `make` would."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def nbgrader_config(work: Path, limits: Limits, hide: list[str]) -> Any:
@@ -95,6 +107,7 @@ def grade_student(module: str, student: str, files: dict[str, Path], template: P
                   limits: Limits | None = None, hide: list[str] | None = None, work_root: Path | None = None) -> dict:
     """Grade one student; return (and write to <out>/<student>.json) the result. Never raises for a bad submission."""
     limits = limits or Limits()
+    use_environment_tools()
     started = time.monotonic()
     release_dir = template / "release" / module
     names = sorted(p.name for p in release_dir.glob("*.ipynb"))
@@ -124,6 +137,8 @@ def grade_student(module: str, student: str, files: dict[str, Path], template: P
                 entry.update(status="unreadable", reason=str(exc))
         for extra_name in sorted(set(files) - set(names)):
             result["notes"].append(f"{extra_name}: not a notebook of {module}, ignored")
+        if not any(e["status"] == "graded" for e in result["notebooks"].values()):
+            raise _NothingToGrade
         log = run_nbgrader("autograde", work, module, student, nbgrader_config(work, limits, hide or []))
         graded_dir = work / "autograded" / student / module
         cells = _cells(work, module, student)
@@ -144,6 +159,8 @@ def grade_student(module: str, student: str, files: dict[str, Path], template: P
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(graded_dir, target)
         feedback.write_feedback(work, template, module, student, result, out / "feedback" / student / module)
+    except _NothingToGrade:
+        pass  # every notebook is unreadable: each says why; the gradebook gets zeros at the merge
     except Exception as exc:  # noqa: BLE001 - a grader failure is this student's status, never the class's crash
         result.update(status="crashed", reason=f"grader error: {type(exc).__name__}: {exc}"[:300])
         result["traceback"] = traceback.format_exc()[-3000:]
