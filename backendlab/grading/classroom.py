@@ -148,7 +148,7 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
         workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
         progress = Progress(len(jobs)) if not quiet and jobs else None
         run.results = _run_pool(module, jobs, template, results_dir, limits, hide, run_dir, workers, progress)
-        module_max = merge.auto_max_score(template / "gradebook.db", module)
+        module_max, manual_max = merge.max_scores(template / "gradebook.db", module)
         for result in run.results:
             if not result["max_score"]:
                 result["max_score"] = module_max
@@ -163,7 +163,7 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
             (out / "export" / module / f"{result['student']}.json").write_text(json.dumps(result, indent=1))
         merge.copy_assignment(template / "gradebook.db", gradebook, module)
         merge.merge_results(run.results, gradebook, module)
-        run.csv = merge.write_csv(run.results, csv_path)
+        run.csv = merge.write_csv(run.results, csv_path, manual_max)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     run.seconds = time.monotonic() - started

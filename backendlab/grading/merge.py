@@ -8,12 +8,14 @@ from pathlib import Path
 CSV_FIELDS = ["student_id", "module", "status", "score", "max_score", "manual_max_score", "reason", "notes"]
 
 
-def auto_max_score(template_db: Path, module: str) -> float:
-    """The module's autograded points (test cells), from the template gradebook."""
+def max_scores(template_db: Path, module: str) -> tuple[float, float]:
+    """The module's (autograded, manually graded) points, from the template gradebook."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{template_db}") as gb:
-        return float(sum(c.max_score for nb in gb.find_assignment(module).notebooks for c in nb.grade_cells if c.cell_type == "code"))
+        cells = [c for nb in gb.find_assignment(module).notebooks for c in nb.grade_cells]
+        return (float(sum(c.max_score for c in cells if c.cell_type == "code")),
+                float(sum(c.max_score for c in cells if c.cell_type != "code")))
 
 
 def copy_assignment(template_db: Path, class_db_url: str, module: str) -> None:
@@ -60,14 +62,13 @@ def merge_results(results: list[dict], class_db_url: str, module: str) -> None:
             gb.db.commit()
 
 
-def write_csv(results: list[dict], path: Path) -> Path:
+def write_csv(results: list[dict], path: Path, manual: float) -> Path:
     """One row per student: status beside the score, and a one-line reason when it is not simply `graded`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for r in sorted(results, key=lambda r: r["student"]):
-            manual = sum(c["max_score"] for nb in r["notebooks"].values() for c in nb.get("cells", []) if c["kind"] == "manual")
             flags = "; ".join(f for nb in r["notebooks"].values() for f in nb.get("flags", []))
             reason = r["reason"] or (flags if r["status"] == "flagged" else "")
             writer.writerow({"student_id": r["student"], "module": r["module"], "status": r["status"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def read(path: Path) -> NotebookNode:
         raw = json.loads(path.read_bytes())
         if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
             raise ValueError("no list of cells")
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat warns (on stderr) about what repair() fixes below
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:  # noqa: BLE001 - any failure means: not a notebook
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
         raise Unreadable(f"{path.name}: not a readable notebook ({first})") from None
@@ -120,7 +123,9 @@ def repair(nb: NotebookNode, release: NotebookNode) -> Repaired:
     if fixed:
         out.notes.append(f"{fixed} duplicated or invalid cell id(s) renewed")
     try:
-        nbformat.validate(nb)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
         raise Unreadable(f"not a valid notebook even after repair ({first})") from None
