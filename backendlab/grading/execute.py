@@ -75,7 +75,7 @@ class GuardedExecute(Execute):
             self._stop("crashed", f"the kernel could not run the notebook: {first}")
             for cell in nb.cells[self._next:]:
                 if is_test_cell(cell):
-                    cell.outputs = [error_output("NotRun", f"not run: {self._stopped}")]
+                    cell.outputs = [error_output("NotRun", f"this cell was not run ({self._stopped})")]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         limits = Limits(**dict(self.config.get("SandboxKernelManager", {}).get("limits", {})))
@@ -115,7 +115,7 @@ class GuardedExecute(Execute):
             return cell, self.resources
         if self._stopped:
             if is_test_cell(cell):
-                cell.outputs = [error_output("NotRun", f"not run: {self._stopped}")]
+                cell.outputs = [error_output("NotRun", f"this cell was not run ({self._stopped})")]
             return cell, self.resources
         remaining = self._deadline - time.monotonic()
         if remaining <= 1:

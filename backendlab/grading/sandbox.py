@@ -59,8 +59,9 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.transport = "ipc"
         self.sandbox_limits = Limits(**self.limits)
+        if self.sandbox_limits.sandbox or os.name == "posix":
+            self.transport = "ipc"  # a kernel in its own network namespace cannot reach TCP ports on the host
         self.mechanisms: Mechanisms = detect()
         self.runtime = Path(tempfile.mkdtemp(prefix="k-", dir=self.runtime_root or None))
         self.connection_file = str(self.runtime / "kernel.json")
@@ -117,6 +118,10 @@ class SandboxKernelManager(AsyncKernelManager):
                 "cgroups": [str(c) for c in self.cgroups], "tmp_mb": min(256, limits.memory_mb)}
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # ipykernel_launcher -> our kernel entry, which installs the grader's guard before any cell runs
+        if "ipykernel_launcher" in kernel_cmd:
+            i = kernel_cmd.index("ipykernel_launcher")
+            kernel_cmd = [*kernel_cmd[:i], "backendlab.grading.kernel", *kernel_cmd[i + 1:]]
         if not self.sandbox_limits.sandbox:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         key = self.runtime.name
@@ -125,10 +130,6 @@ class SandboxKernelManager(AsyncKernelManager):
         spec_path = self.runtime / "spec.json"
         spec_path.write_text(json.dumps(spec))
         os.chmod(spec_path, 0o600)
-        # ipykernel_launcher -> our kernel entry, which installs the grader's guard before any cell runs
-        if "ipykernel_launcher" in kernel_cmd:
-            i = kernel_cmd.index("ipykernel_launcher")
-            kernel_cmd = [*kernel_cmd[:i], "backendlab.grading.kernel", *kernel_cmd[i + 1:]]
         jail = [sys.executable, "-m", "backendlab.grading.jail", str(spec_path), "--"]
         wrapped = jail + kernel_cmd
         if self.mechanisms.namespaces:
