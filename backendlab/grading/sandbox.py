@@ -41,9 +41,12 @@ def needed_paths(env: dict[str, str]) -> list[str]:
     return sorted(paths)
 
 
+UID_BASE = 2_000_000  # sandboxed kernels run as uids UID_BASE .. UID_BASE + 999,999
+
+
 def sandbox_uid(key: str) -> int:
     """An unprivileged uid of the kernel's own (no passwd entry needed), so RLIMIT_NPROC counts only its tasks."""
-    return 2_000_000 + uuid.uuid5(uuid.NAMESPACE_OID, key).int % 1_000_000
+    return UID_BASE + uuid.uuid5(uuid.NAMESPACE_OID, key).int % 1_000_000
 
 
 class SandboxKernelManager(AsyncKernelManager):

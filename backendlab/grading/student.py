@@ -159,8 +159,8 @@ def grade_student(module: str, student: str, files: dict[str, Path], template: P
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(graded_dir, target)
         feedback.write_feedback(work, template, module, student, result, out / "feedback" / student / module)
-    except _NothingToGrade:
-        pass  # every notebook is unreadable: each says why; the gradebook gets zeros at the merge
+    except _NothingToGrade:  # every notebook is unreadable: each says why; the gradebook gets zeros at the merge
+        feedback.write_feedback(work, template, module, student, result, out / "feedback" / student / module)
     except Exception as exc:  # noqa: BLE001 - a grader failure is this student's status, never the class's crash
         result.update(status="crashed", reason=f"grader error: {type(exc).__name__}: {exc}"[:300])
         result["traceback"] = traceback.format_exc()[-3000:]
