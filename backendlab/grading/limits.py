@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -63,6 +65,27 @@ class Mechanisms:
         return lines
 
 
+def _can_create_child(folder: Path) -> bool:
+    probe = folder / f"backendlab-probe-{os.getpid()}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+        return True
+    except OSError:
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _namespaces_work() -> bool:
+    """unshare can make the PID, mount and network namespaces here (not in an unprivileged container, say)."""
+    try:
+        return subprocess.run(["unshare", "--pid", "--mount", "--net", "--fork", "--kill-child", "--mount-proc", "true"],
+                              capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.lru_cache(maxsize=4)
 def _own_cgroup(controller: str) -> Path | None:
     """The cgroup (v1) folder of this process for `controller`, if we may create a child folder in it."""
     try:
@@ -73,16 +96,18 @@ def _own_cgroup(controller: str) -> Path | None:
         _, controllers, path = line.split(":", 2)
         if controller in controllers.split(","):
             folder = CGROUP_ROOT / controller / path.lstrip("/")
-            if (folder / "cgroup.procs").exists() and os.access(folder, os.W_OK):
+            if (folder / "cgroup.procs").exists() and _can_create_child(folder):
                 return folder
     return None
 
 
 def detect() -> Mechanisms:
-    """Probe what this machine offers. Cheap (a few file checks), so call it per kernel."""
+    """Probe what this machine offers (once per process: the probes are cached)."""
     found = Mechanisms(root=os.geteuid() == 0)
     if found.root and shutil.which("unshare") and os.environ.get("BACKENDLAB_NO_NAMESPACES") != "1":
-        found.namespaces = True
+        found.namespaces = _namespaces_work()
+        if not found.namespaces:
+            found.notes.append("unshare failed here (a container without CAP_SYS_ADMIN?): no namespaces")
     if found.root and os.environ.get("BACKENDLAB_NO_CGROUPS") != "1":
         found.memory_cgroup = _own_cgroup("memory")
         found.pids_cgroup = _own_cgroup("pids")
