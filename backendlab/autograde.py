@@ -84,6 +84,7 @@ class Report:
     cells: list[CellResult] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     stopped: dict[str, str] = field(default_factory=dict)  # notebook -> why it did not run to the end (time limit, crash)
+    flags: list[str] = field(default_factory=list)  # what the grader had to undo before the tests (see backendlab/grading/guard.py)
 
     @property
     def auto(self) -> list[CellResult]:
@@ -232,8 +233,9 @@ def _collect(module: str, workdir: Path) -> Report:
             graded_path = graded_dir / name
             graded = nbformat.read(graded_path, as_version=4) if graded_path.exists() else None
             status = graded.metadata.get("backendlab_grading", {}) if graded else {}
-            if status.get("status") not in (None, "graded"):
+            if status.get("status") not in (None, "graded", "flagged"):
                 report.stopped[name] = status.get("reason") or status["status"]
+            report.flags += [f"{name}: {flag}" for flag in status.get("flags", [])]
             messages: dict[str, str] = {}
             for index, cell in enumerate(graded.cells if graded else []):
                 for out in cell.get("outputs", []):

@@ -1,10 +1,4 @@
-"""Grade a class: each student in its own sandboxed course folder, in parallel; merge into the gradebook; write the CSV.
-
-    python -m backendlab.grading.classroom 03 path/to/submissions      # or: make grade MODULE=03 SUBMISSIONS=...
-
-SUBMISSIONS is a folder of <student>/<module>/*.ipynb (or <student>/*.ipynb), or an LMS zip / folder of
-files named <student>_<anything>_<notebook>.ipynb. See grading/README.md.
-"""
+"""Grade a class: each student in its own sandboxed course folder, in parallel; merge into the gradebook; write the CSV."""
 
 from __future__ import annotations
 
@@ -31,6 +25,13 @@ from backendlab.grading.student import STATUSES, grade_student, use_environment_
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LMS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.-]+)_(?:.*_)?(?P<notebook>\d\d-[A-Za-z0-9-]+\.ipynb)$")
 MAX_ZIP_BYTES, MAX_ZIP_MEMBER = 2 * 2**30, 50 * 2**20
+
+USAGE = """\
+    python -m backendlab.grading.classroom 03 path/to/submissions      # or: make grade MODULE=03 SUBMISSIONS=...
+
+SUBMISSIONS is a folder of <student>/<module>/*.ipynb (or <student>/*.ipynb), or an LMS zip / folder of
+files named <student>_<anything>_<notebook>.ipynb. See grading/README.md.
+"""
 
 
 @dataclass
@@ -229,7 +230,7 @@ def summary(run: ClassRun, limits: Limits) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backendlab.grading.classroom", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m backendlab.grading.classroom", description=__doc__ + "\n\n" + USAGE,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("module", help="module number or folder name, e.g. 03")
     parser.add_argument("submissions", type=Path, help="folder or LMS zip of the class's submissions")

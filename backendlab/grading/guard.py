@@ -1,9 +1,4 @@
-"""Kernel-side guard: records a clean baseline at kernel start and restores it before each graded test cell.
-
-The grader talks to it with a shell message of its own (`backendlab_guard_request`), which never passes
-through IPython's input transformers, pre-run hooks or run_cell: an answer cell cannot neuter the reset by
-rewriting cells. What the reset found changed is reported back; the grader flags the student for it.
-"""
+"""Kernel-side guard: records a clean baseline at kernel start and restores it before each graded test cell."""
 
 from __future__ import annotations
 
@@ -32,7 +27,12 @@ def _methods(cls: type) -> dict[str, Any]:
 
 
 class Guard:
-    """Baseline of the kernel's state that a test cell relies on, and the means to restore it."""
+    """Baseline of the kernel's state that a test cell relies on, and the means to restore it.
+
+    The grader talks to it with a shell message of its own (`backendlab_guard_request`), which never passes
+    through IPython's input transformers, pre-run hooks or run_cell: an answer cell cannot neuter the reset by
+    rewriting cells. What the reset found changed is reported back; the grader flags the student for it.
+    """
 
     def __init__(self, kernel: Any) -> None:
         self.kernel = kernel

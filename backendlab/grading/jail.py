@@ -1,9 +1,4 @@
-"""PID 1 of a student's kernel sandbox: join cgroups, hide paths, bring up loopback, drop to its own uid, run the kernel.
-
-Started by sandbox.SandboxKernelManager as `unshare --net --pid --mount --fork --kill-child --mount-proc
-python -m backendlab.grading.jail SPEC.json -- KERNEL ARGV...`. When the kernel exits, this process exits and
-Linux kills every process left in the PID namespace (a setsid'd orphan included).
-"""
+"""PID 1 of a student's kernel sandbox: join cgroups, hide paths, bring up loopback, drop to its own uid, run the kernel."""
 
 from __future__ import annotations
 
@@ -106,6 +101,9 @@ def run_kernel(spec: dict, argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    """Started by sandbox.SandboxKernelManager as `unshare --net --pid --mount --fork --kill-child --mount-proc
+    python -m backendlab.grading.jail SPEC.json -- KERNEL ARGV...`. When the kernel exits, this process exits and
+    Linux kills every process left in the PID namespace (a setsid'd orphan included)."""
     spec_path, rest = argv[0], argv[argv.index("--") + 1:]
     with open(spec_path) as f:
         spec = json.load(f)

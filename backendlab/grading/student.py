@@ -1,12 +1,4 @@
-"""Grade ONE student's notebooks of a module in a throwaway course folder: the per-student unit of class grading.
-
-    python -m backendlab.grading.student 00-orientation alice path/to/alice/00-orientation --out grading/run
-
-It writes <out>/<student>.json (status, reason, scores per cell, limits in force), the autograded notebooks
-(<out>/autograded/<student>/<module>/) and feedback without hidden tests (<out>/feedback/<student>/<module>/).
-It never raises for a bad submission and exits 0 once the result file is written: one command per student,
-so a JupyterHub service or a Kubernetes Job can run it at scale.
-"""
+"""Grade ONE student's notebooks of a module in a throwaway course folder: the per-student unit of class grading."""
 
 from __future__ import annotations
 
@@ -31,6 +23,15 @@ from backendlab.grading.outputs import TestCellOutputs
 
 # worst first: the status a student gets is the worst of its notebooks'
 STATUSES = ("flagged", "memory limit", "timed out", "crashed", "unreadable", "graded")
+
+USAGE = """\
+    python -m backendlab.grading.student 00-orientation alice path/to/alice/00-orientation --out grading/run
+
+It writes <out>/<student>.json (status, reason, scores per cell, limits in force), the autograded notebooks
+(<out>/autograded/<student>/<module>/) and feedback without hidden tests (<out>/feedback/<student>/<module>/).
+It never raises for a bad submission and exits 0 once the result file is written: one command per student,
+so a JupyterHub service or a Kubernetes Job can run it at scale.
+"""
 
 
 class _NothingToGrade(Exception):
@@ -135,6 +136,11 @@ def grade_student(module: str, student: str, files: dict[str, Path], template: P
                 nbformat.write(fixed.notebook, submitted / name)
             except repair.Unreadable as exc:
                 entry.update(status="unreadable", reason=str(exc))
+        stamps = {p.parent / "timestamp.txt" for p in files.values()}
+        for stamp in stamps:  # nbgrader collect's submission time: late penalties still apply
+            if stamp.is_file() and stamp.stat().st_size < 200:
+                shutil.copy(stamp, submitted / "timestamp.txt")
+                break
         for extra_name in sorted(set(files) - set(names)):
             result["notes"].append(f"{extra_name}: not a notebook of {module}, ignored")
         if not any(e["status"] == "graded" for e in result["notebooks"].values()):
@@ -189,7 +195,7 @@ def _summarise(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     from backendlab import autograde, course
 
-    parser = argparse.ArgumentParser(prog="python -m backendlab.grading.student", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m backendlab.grading.student", description=__doc__ + "\n\n" + USAGE,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("module", help="module number or folder name, e.g. 00 or 00-orientation")
     parser.add_argument("student", help="the student's id")
@@ -199,11 +205,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-limit", type=int, default=Limits.cell_s)
     parser.add_argument("--notebook-limit", type=int, default=Limits.notebook_s)
     parser.add_argument("--processes", type=int, default=Limits.processes)
+    parser.add_argument("--hide", action="append", default=[], help="another folder the kernel must not see (repeatable); "
+                        "the class's submission folder is hidden by default")
     args = parser.parse_args(argv)
     module = course.find_module(args.module)
     limits = Limits(memory_mb=args.memory_mb, cell_s=args.cell_limit, notebook_s=args.notebook_limit, processes=args.processes)
     files = {p.name: p for p in sorted(args.folder.glob("*.ipynb"))}
-    result = grade_student(module, args.student, files, autograde._template(module), args.out, limits, hide=[str(args.folder)])
+    folder = args.folder.resolve()
+    classmates = folder.parent.parent if folder.parent.name == args.student else folder.parent
+    hide = [str(folder), str(args.out.resolve()), *args.hide]
+    if classmates != Path(classmates.anchor) and not course.root().is_relative_to(classmates):
+        hide.append(str(classmates))
+    result = grade_student(module, args.student, files, autograde._template(module), args.out, limits, hide=hide)
     print(f"{args.student}: {result['status']} {result['score']:g}/{result['max_score']:g} {result['reason']}")
     return 0
 
