@@ -163,6 +163,7 @@ def test_an_lms_zip_cannot_write_outside_its_folder(tmp_path: Path) -> None:
 
 
 # ---- the per-student unit, limits, self-check -------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_per_student_unit_is_one_command_that_never_fails_on_a_bad_submission(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / NOTEBOOK).write_text('{"cells": [')

@@ -176,7 +176,10 @@ def class_grading(count: int, workers: int | None) -> str:
         serial_s += _serial_nbgrader(module, students[half:], root / "subs", root / "serial-b")
     full = sum(1 for r in run.results if r["status"] == "graded" and r["score"] == r["max_score"])
     serial_rate, parallel_rate = count / serial_s * 60, count / run.seconds * 60
-    used = workers or os.cpu_count()
+    from backendlab.grading.classroom import default_workers
+    from backendlab.grading.limits import Limits
+
+    used = workers or default_workers(Limits())
     return "\n".join([
         f"Class grading, {count} copies of the {module} solution ({psutil.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}):",
         f"  serial `nbgrader autograde` (plain, no sandbox):  {serial_s:6.1f} s  {serial_rate:5.1f} notebooks/min",

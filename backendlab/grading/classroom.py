@@ -112,6 +112,15 @@ class Progress:
             print(f"{line}  last: {result['student']} {result['status']}", file=sys.stderr, flush=True)
 
 
+def default_workers(limits: Limits) -> int:
+    """Two students per core: a grading worker mostly waits on its kernel (messages, services, start-up), so one per
+    core leaves the cores idle half the time; never more kernels than the machine's free memory holds at their cap."""
+    import psutil
+
+    by_memory = int(psutil.virtual_memory().available / 2**20 // max(limits.memory_mb, 1))
+    return max(1, min(2 * (os.cpu_count() or 1), by_memory))
+
+
 def _warm() -> None:
     """Runs once per worker process: imports are already there (fork); keep the worker's output quiet."""
     import warnings
@@ -146,7 +155,7 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
             hide.append(str(Path(gradebook.removeprefix("sqlite:///")).parent))
         results_dir = run_dir / "out"
         jobs = {s: files for s, files in students.items()}
-        workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+        workers = max(1, min(workers or default_workers(limits), len(jobs) or 1))
         progress = Progress(len(jobs)) if not quiet and jobs else None
         run.results = _run_pool(module, jobs, template, results_dir, limits, hide, run_dir, workers, progress)
         module_max, manual_max = merge.max_scores(template / "gradebook.db", module)
@@ -234,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("module", help="module number or folder name, e.g. 03")
     parser.add_argument("submissions", type=Path, help="folder or LMS zip of the class's submissions")
-    parser.add_argument("--workers", type=int, default=None, help="students graded at once (default: CPU cores)")
+    parser.add_argument("--workers", type=int, default=None, help="students graded at once (default: 2 per CPU core, "
+                        "as many as free memory holds at the memory cap)")
     parser.add_argument("--out", type=Path, default=None, help="class folder for autograded/, feedback/, export/ (default: grading/)")
     parser.add_argument("--gradebook", default=None, help="database URL of the class gradebook (default: grading/gradebook.db)")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
