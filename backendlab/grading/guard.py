@@ -12,6 +12,12 @@ REQUEST, REPLY = "backendlab_guard_request", "backendlab_guard_reply"
 CHECKS = "backendlab.checks"
 PRE_EVENTS = ("pre_execute", "pre_run_cell")
 FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, type)
+# Standard-library modules a test cell's checks rely on: their functions are restored (and a change flagged).
+# Not all modules: libraries legitimately replace a few stdlib hooks (logging's record factory, warnings.showwarning).
+GUARDED_MODULES = ("math", "cmath", "operator", "functools", "itertools", "re", "json", "json.decoder", "json.encoder",
+                   "inspect", "types", "importlib", "copy", "collections", "numbers", "decimal", "fractions", "string",
+                   "textwrap", "difflib", "traceback", "typing", "abc", "contextlib", "dataclasses", "enum", "urllib.parse",
+                   "statistics")
 
 
 def _functions(module: types.ModuleType) -> dict[str, Any]:
@@ -49,7 +55,9 @@ class Guard:
         self.classes = {cls: _methods(cls) for obj in (shell, kernel) for cls in type(obj).__mro__
                         if cls.__module__.split(".")[0] in ("IPython", "ipykernel", "traitlets", "jupyter_client")}
         self.instance = {obj: set(vars(obj)) for obj in (shell, kernel)}
-        self.modules = {name: (mod, _functions(mod)) for name, mod in list(sys.modules.items()) if isinstance(mod, types.ModuleType)}
+        for name in GUARDED_MODULES:
+            importlib.import_module(name)
+        self.modules = {name: (sys.modules[name], _functions(sys.modules[name])) for name in GUARDED_MODULES}
         self.checks = importlib.import_module(CHECKS)
         self.checks_functions = _functions(self.checks)
         self.handler = self.handle
