@@ -89,7 +89,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[ClassRun, Context,
     ctx = Context(submissions=root / "submissions", gradebook=root / "gradebook.db", port=listener.port)
     build_class(ctx)
     before, repo_before = sandboxed_processes(), repository_state()
-    run = grade_class(MODULE, ctx.submissions, workers=3, limits=LIMITS, out=root / "out", gradebook=f"sqlite:///{ctx.gradebook}",
+    run = grade_class(MODULE, ctx.submissions, workers=4, limits=LIMITS, out=root / "out", gradebook=f"sqlite:///{ctx.gradebook}",
                       quiet=True)
     left = [p for p in sandboxed_processes() if p.pid not in {q.pid for q in before}]
     left += psutil.Process().children(recursive=True)  # grading workers, kernels, jails: all gone

@@ -17,7 +17,7 @@ class Limits:
     """What a student's kernel may use. Times in seconds, memory in MB."""
 
     memory_mb: int = 1024
-    processes: int = 256  # tasks (processes and threads) in the kernel's sandbox
+    processes: int = 1024  # tasks (processes and threads) in the kernel's sandbox: module 01 starts hundreds of threads
     cpu_s: int = 600  # CPU seconds per process
     cell_s: int = 60  # wall clock per cell
     notebook_s: int = 300  # wall clock per notebook

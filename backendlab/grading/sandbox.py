@@ -155,6 +155,8 @@ class SandboxKernelManager(AsyncKernelManager):
                     found["peak_mb"] = int((folder / "memory.max_usage_in_bytes").read_text()) / 2**20
                 if (folder / "pids.events").exists():
                     found["pids_max_hit"] = int((folder / "pids.events").read_text().split()[1]) > 0
+                    if (folder / "pids.peak").exists():
+                        found["pids_peak"] = int((folder / "pids.peak").read_text())
             except (OSError, ValueError, IndexError):
                 continue
         process = getattr(self.provisioner, "process", None)
