@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -252,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-limit", type=int, default=Limits.cell_s, help="seconds a cell may run")
     parser.add_argument("--notebook-limit", type=int, default=Limits.notebook_s, help="seconds a notebook may run")
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's known, harmless SQLAlchemy warning
     if not args.submissions.exists():
         print(f"grade: {args.submissions} does not exist", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 import traceback
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hide", action="append", default=[], help="another folder the kernel must not see (repeatable); "
                         "the class's submission folder is hidden by default")
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's known, harmless SQLAlchemy warning
     module = course.find_module(args.module)
     limits = Limits(memory_mb=args.memory_mb, cell_s=args.cell_limit, notebook_s=args.notebook_limit, processes=args.processes)
     files = {p.name: p for p in sorted(args.folder.glob("*.ipynb"))}
