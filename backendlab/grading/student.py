@@ -10,8 +10,8 @@ import shutil
 import sys
 import tempfile
 import time
-import warnings
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
