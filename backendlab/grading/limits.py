@@ -47,12 +47,13 @@ class Mechanisms:
             lines.append(f"memory: {limits.memory_mb} MB for the kernel and all its processes (cgroup)")
         else:
             lines.append(f"memory: {limits.memory_mb} MB per process (RLIMIT_DATA; no memory cgroup here)")
+        own_uid = self.root and self.namespaces
         if self.pids_cgroup:
-            lines.append(f"processes: {limits.processes} tasks (pids cgroup) and RLIMIT_NPROC")
-        elif self.root:
+            lines.append(f"processes: {limits.processes} tasks (pids cgroup" + (" and RLIMIT_NPROC)" if own_uid else ")"))
+        elif own_uid:
             lines.append(f"processes: {limits.processes} tasks (RLIMIT_NPROC under a uid of its own; no pids cgroup)")
         else:
-            lines.append("processes: NOT limited (RLIMIT_NPROC would count all your own processes; run as root)")
+            lines.append("processes: NOT limited (no pids cgroup, and RLIMIT_NPROC needs a uid of the kernel's own)")
         lines.append(f"CPU: {limits.cpu_s} s per process (RLIMIT_CPU); files: {limits.file_mb} MB each (RLIMIT_FSIZE)")
         if self.namespaces:
             lines.append("network: " + ("the host's" if limits.network else "none (own network namespace, loopback only)"))

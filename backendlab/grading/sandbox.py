@@ -105,7 +105,7 @@ class SandboxKernelManager(AsyncKernelManager):
                    JUPYTER_RUNTIME_DIR=str(home / ".jupyter"), BACKENDLAB_PROGRESS=str(home / "progress.json"),
                    BACKENDLAB_PORTFOLIO=str(home / "portfolio"), PYTHONDONTWRITEBYTECODE="1")
         env.setdefault("MPLBACKEND", "Agg")
-        uid = sandbox_uid(key) if mech.root else None
+        uid = sandbox_uid(key) if mech.root and mech.namespaces else None  # the mount namespace shows it Python
         rlimits = {"RLIMIT_CPU": limits.cpu_s, "RLIMIT_FSIZE": limits.file_mb * 2**20, "RLIMIT_CORE": 0}
         if uid is not None:
             rlimits["RLIMIT_NPROC"] = limits.processes
