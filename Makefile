@@ -17,7 +17,7 @@ NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell un
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 WORKERS ?= 3
 
-.PHONY: help install install-dev lab lab-instructor binder-requirements test check modules bench nbval lint clean
+.PHONY: help install install-dev lab lab-instructor binder-requirements test check grade modules bench nbval lint clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -54,6 +54,10 @@ test: $(DEV_STAMP)  ## run the whole test suite (notebooks, autograding proofs, 
 check: $(STAMP)  ## self-check your notebooks of a module, hidden tests included: make check M=03
 	@test -n "$(M)" || { echo "usage: make check M=03   (a module number or folder name)"; exit 2; }
 	@$(BIN)/python -m backendlab.selfcheck $(M)
+
+grade: $(STAMP)  ## grade a class in sandboxes, in parallel: make grade MODULE=03 SUBMISSIONS=folder-or-lms.zip [WORKERS_GRADE=3]
+	@test -n "$(MODULE)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade MODULE=03 SUBMISSIONS=path/to/submissions (see grading/README.md)"; exit 2; }
+	$(BIN)/python -m backendlab.grading.classroom $(MODULE) "$(SUBMISSIONS)" $(if $(WORKERS_GRADE),--workers $(WORKERS_GRADE),)
 
 modules: $(STAMP)  ## clean the solution notebooks and regenerate every student notebook in modules/
 	$(BIN)/python -m tools.notebooks all

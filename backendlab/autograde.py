@@ -16,6 +16,7 @@ import nbformat
 from backendlab import course
 
 CELL_TIMEOUT_S = 120  # a cell that waits longer than this is stuck: the course budget is 20 s a cell
+NOTEBOOK_TIMEOUT_S = 600  # a notebook's budget is 60 s; ten times that means something loops
 RUN_TIMEOUT_S = 900
 NBGRADER_CONFIG = f"""\
 c = get_config()  # noqa: F821
@@ -27,6 +28,22 @@ c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.db_url = "sqlite:///" + {{db!r}}
 c.Execute.timeout = {CELL_TIMEOUT_S}
 c.Execute.kernel_name = "python3"
+"""
+# The learner's self-check: the class grader's time limits, guard and fair test-cell outputs, without the sandbox
+# (it is the learner's own code on the learner's own machine, often without root).
+SELF_CHECK_CONFIG = """\
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
+
+from backendlab.grading.execute import STATUS_KEY, GuardedExecute
+from backendlab.grading.outputs import TestCellOutputs
+
+c.Autograde.autograde_preprocessors = [GuardedExecute, TestCellOutputs, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {{("language_info", "name"), (STATUS_KEY,)}}
+c.GuardedExecute.cell_limit = {cell_s}
+c.GuardedExecute.notebook_limit = {notebook_s}
+c.SandboxKernelManager.limits = {{"sandbox": False, "cell_s": {cell_s}, "notebook_s": {notebook_s}}}
 """
 STUDENT = "self"
 
@@ -66,6 +83,8 @@ class Report:
     module: str
     cells: list[CellResult] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    stopped: dict[str, str] = field(default_factory=dict)  # notebook -> why it did not run to the end (time limit, crash)
+    flags: list[str] = field(default_factory=list)  # what the grader had to undo before the tests (see backendlab/grading/guard.py)
 
     @property
     def auto(self) -> list[CellResult]:
@@ -122,8 +141,10 @@ def _nbgrader(args: list[str], workdir: Path) -> None:
         timeout=RUN_TIMEOUT_S,
     )
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise GradingError(f"nbgrader {' '.join(args)} failed:\n{tail}")
+        lines = (proc.stdout + proc.stderr).strip().splitlines()
+        errors = [ln.split("]", 1)[-1].strip() for ln in lines if "[ERROR]" in ln or "Error:" in ln and not ln.startswith(" ")]
+        tail = "\n".join(dict.fromkeys(errors[-3:] or lines[-3:]))
+        raise GradingError(f"nbgrader {args[0]} could not grade the notebooks:\n{tail}")
 
 
 def prepare(module: str, workdir: Path) -> Path:
@@ -169,10 +190,12 @@ def release(module: str) -> Path:
     return _template(module) / "release" / module
 
 
-def grade(module: str, submission: dict[str, Path]) -> Report:
+def grade(module: str, submission: dict[str, Path], cell_limit: int = CELL_TIMEOUT_S, notebook_limit: int = NOTEBOOK_TIMEOUT_S) -> Report:
     """Autograde the notebooks in `submission` (notebook file name -> path) for `module`, hidden tests included.
 
-    The files are copied first: the learner's notebooks are never changed.
+    The files are copied first: the learner's notebooks are never changed. A cell over `cell_limit` seconds
+    or a notebook over `notebook_limit` seconds is stopped with a "time limit" message; a kernel that dies
+    is reported as such (Report.stopped).
     """
     for path in submission.values():
         read_notebook(path)
@@ -180,7 +203,9 @@ def grade(module: str, submission: dict[str, Path]) -> Report:
     workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-{module}-"))
     try:
         shutil.copytree(template, workdir, dirs_exist_ok=True)
-        (workdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
+        (workdir / "nbgrader_config.py").write_text(
+            NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db"))
+            + SELF_CHECK_CONFIG.format(cell_s=cell_limit, notebook_s=notebook_limit))
         expected = sorted(p.name for p in (workdir / "release" / module).glob("*.ipynb"))
         unknown = sorted(set(submission) - set(expected))
         if unknown:
@@ -207,6 +232,10 @@ def _collect(module: str, workdir: Path) -> Report:
             name = f"{sub_nb.name}.ipynb"
             graded_path = graded_dir / name
             graded = nbformat.read(graded_path, as_version=4) if graded_path.exists() else None
+            status = graded.metadata.get("backendlab_grading", {}) if graded else {}
+            if status.get("status") not in (None, "graded", "flagged"):
+                report.stopped[name] = status.get("reason") or status["status"]
+            report.flags += [f"{name}: {flag}" for flag in status.get("flags", [])]
             messages: dict[str, str] = {}
             for index, cell in enumerate(graded.cells if graded else []):
                 for out in cell.get("outputs", []):
@@ -216,6 +245,10 @@ def _collect(module: str, workdir: Path) -> Report:
                         report.errors.append(err)
                         if grade_id:
                             messages[grade_id] = f"{err.ename}: {err.evalue}".strip()
+                if role(cell) == "tests" and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                    if any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.get("outputs", [])):
+                        messages[cell.metadata["nbgrader"]["grade_id"]] = (
+                            "the checks passed, but the cell wrote to stderr (a warning or a log record), which nbgrader scores 0")
             order = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(graded.cells if graded else [])}
             for g in sorted(sub_nb.grades, key=lambda g: order.get(g.name, 10**6)):
                 kind = "manual" if g.cell_type == "markdown" else "auto"

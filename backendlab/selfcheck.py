@@ -36,7 +36,11 @@ def score_card(report: autograde.Report) -> str:
             lines.extend(f"      {text}" for text in wrapped[:8])
     lines.append("─" * WIDTH)
     lines.append(f"Score: {report.score:g} / {report.max_score:g} (autograded exercises, hidden tests included)")
-    broken = [e for e in report.errors if e.role not in ("answer", "tests")]
+    for flag in report.flags:
+        lines.append(f"Note: {flag}.")
+    for notebook, why in report.stopped.items():
+        lines.append(f"Stopped: {notebook}: {why}. Later exercises were not run; fix that cell and check again.")
+    broken = [e for e in report.errors if e.role not in ("answer", "tests") and e.ename not in ("NotRun", "TimeLimit", "KernelDied")]
     if broken:
         first = broken[0]
         lines.append(f"Note: cell {first.index} of {first.notebook} raised {first.ename}; later cells may depend on it.")

@@ -1,4 +1,5 @@
-"""`make bench`: wall time, slowest cell and peak memory of every solution notebook, and the test suite's wall time.
+"""`make bench`: wall time, slowest cell and peak memory of every solution notebook, class-grading throughput
+(parallel sandboxed grading vs plain serial `nbgrader autograde`, side by side), and the test suite's wall time.
 
 Budgets (course design, on a 2-core machine): a notebook ≤ 60 s top to bottom, no cell > 20 s, kernel < 800 MB.
 Figures, not asserts: a busy machine makes timings noisy, so this prints and flags instead of failing tests.
@@ -134,11 +135,72 @@ def table(rows: list[Figures]) -> str:
     return "\n".join(lines)
 
 
+def _serial_nbgrader(module: str, students: list[str], submissions: Path, workdir: Path) -> float:
+    """Seconds for ONE plain `nbgrader autograde` over these students (the documented serial flow), in a course copy."""
+    import shutil
+
+    from backendlab import autograde
+
+    template = autograde._template(module)
+    shutil.copytree(template, workdir, dirs_exist_ok=True)
+    (workdir / "nbgrader_config.py").write_text(autograde.NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
+    for student in students:
+        shutil.copytree(submissions / student / module, workdir / "submitted" / student / module)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"))
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", module, "--create", "--force"], cwd=workdir, env=env,
+                   capture_output=True, timeout=3600)
+    return time.perf_counter() - t0
+
+
+def class_grading(count: int, workers: int | None) -> str:
+    """Grade `count` copies of the module-00 solution both ways in one run: serial nbgrader on the first half,
+    then the parallel class grader on all, then serial nbgrader on the second half (so drift in the machine's
+    load hits both). Returns the printed section."""
+    import shutil
+
+    from backendlab.grading.classroom import grade_class
+
+    module = course.find_module("00")
+    source = next((course.root() / "solutions" / module).glob("*.ipynb"))
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        root = Path(tmp)
+        students = [f"student{i:03d}" for i in range(count)]
+        for student in students:
+            (root / "subs" / student / module).mkdir(parents=True)
+            shutil.copy(source, root / "subs" / student / module / source.name)
+        half = count // 2
+        serial_s = _serial_nbgrader(module, students[:half], root / "subs", root / "serial-a")
+        run = grade_class(module, root / "subs", workers=workers, out=root / "out", gradebook=f"sqlite:///{root / 'gb.db'}", quiet=True)
+        serial_s += _serial_nbgrader(module, students[half:], root / "subs", root / "serial-b")
+    full = sum(1 for r in run.results if r["status"] == "graded" and r["score"] == r["max_score"])
+    serial_rate, parallel_rate = count / serial_s * 60, count / run.seconds * 60
+    from backendlab.grading.classroom import default_workers
+    from backendlab.grading.limits import Limits
+
+    used = workers or default_workers(Limits())
+    return "\n".join([
+        f"Class grading, {count} copies of the {module} solution ({psutil.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}):",
+        f"  serial `nbgrader autograde` (plain, no sandbox):  {serial_s:6.1f} s  {serial_rate:5.1f} notebooks/min",
+        f"  parallel class grader ({used} workers, sandboxed, with feedback): {run.seconds:6.1f} s  {parallel_rate:5.1f} notebooks/min"
+        f"  ({full}/{count} full marks)",
+        f"  parallel / serial throughput: {parallel_rate / serial_rate:.2f}x  (target ≥ 1.8x on 2 cores)",
+    ])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
     parser.add_argument("--with-suite", action="store_true", help="then run and time the full test suite (make test)")
+    parser.add_argument("--class-students", type=int, default=12, help="copies of the module-00 solution for the class-grading "
+                        "throughput (0: skip it)")
+    parser.add_argument("--class-workers", type=int, default=None, help="workers of the parallel class grader (default: its own)")
+    parser.add_argument("--only-class", action="store_true", help="measure class grading only")
     args = parser.parse_args(argv)
+    if args.only_class:
+        print(class_grading(args.class_students, args.class_workers))
+        return 0
     names = [course.find_module(m) for m in args.modules] or course.module_names()
     paths = [p for m in names for p in sorted((course.root() / "solutions" / m).glob("*.ipynb"))]
     print(f"Budgets: ≤ {NOTEBOOK_BUDGET_S:.0f} s a notebook, ≤ {CELL_BUDGET_S:.0f} s a cell, < {MEMORY_BUDGET_MB:.0f} MB kernel RSS; "
@@ -150,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows))
     print(f"\nAll solution notebooks: {sum(r.wall_s for r in rows):.0f} s in sequence")
+    if args.class_students:
+        print()
+        print(class_grading(args.class_students, args.class_workers), flush=True)
     if args.with_suite:
         t0 = time.perf_counter()
         status = subprocess.run(["make", "test"], cwd=course.root()).returncode
