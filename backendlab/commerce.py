@@ -553,7 +553,14 @@ def parse_filters(sql: str) -> tuple[str, list[str], list[str]] | None:
 def recommend_indexes(
     query_log: Seq[dict[str, Any]], schema: dict[str, dict[str, Any]], slow_ms: float = 5.0
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """Reference for exercise 5: one composite index per slow filtered scan (equality columns, then one range column)."""
+    """Reference for exercise 5: one composite index per slow filtered scan (equality columns, then one range column).
+
+    A query is skipped when an existing index's first column is any of its filtered columns (equality or range,
+    the second range column included): SQLite can then already SEARCH. That is a claim about the plan only, not
+    about selectivity: an index on a column with few distinct values (a status) makes the plan a SEARCH in which the
+    other conditions merely filter the many rows it finds. Real advisors weigh that with row estimates; this one
+    does not.
+    """
     recommended: list[tuple[str, tuple[str, ...]]] = []
     for entry in query_log:
         if entry["mean_ms"] < slow_ms:
@@ -569,8 +576,8 @@ def recommend_indexes(
         if not columns:
             continue
         leading = {ix[0].lower() for ix in schema[table]["indexes"] if ix}
-        if leading & set(columns):
-            continue  # an existing index already turns this scan into a search
+        if leading & set(equal + ranged):
+            continue  # an existing index on any filtered column already turns this scan into a search
         if (table, columns) not in recommended:
             recommended.append((table, columns))
     return recommended
@@ -625,7 +632,8 @@ def index_problems(
     """What is wrong with `recommendations` for this log on this SQLite database (empty list: nothing).
 
     Every recommended index must, alone, turn some slow query's plan from SCAN to SEARCH; and with all of them,
-    every slow filtered scan must SEARCH on an index that serves every column it filters on.
+    every slow filtered scan must SEARCH on an index that serves its equality columns and its first range column
+    (a B-tree cannot serve a second range column). Queries that already SEARCH before are not judged.
     """
     problems: list[str] = []
     try:

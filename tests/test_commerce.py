@@ -284,6 +284,40 @@ def test_recommend_indexes_puts_equality_before_range_and_skips_served_and_fast_
     assert commerce.index_problems(conn, log, recs) == []
 
 
+def test_recommend_indexes_skips_a_query_whose_second_range_column_leads_an_index():
+    """The docstring's rule: skip when an existing index's first column is ANY filtered column, the second range one too."""
+    conn = _sqlite_with_tickets()
+    schema = commerce.sqlite_schema(conn)
+    sql = "SELECT id FROM tickets WHERE project_id = ? AND opened_at > ? AND id > ?"
+    log = [{"sql": sql, "calls": 3, "mean_ms": 30.0}]
+    assert commerce.recommend_indexes(log, schema) == []
+    assert commerce.is_search(commerce.query_plan(conn, sql))  # the claim behind the rule: SQLite already searches
+    assert commerce.recommend_indexes(log, schema, slow_ms=30.0001) == []
+    assert commerce.recommend_indexes([{**log[0], "sql": sql.replace(" AND id > ?", "")}], schema) == [("tickets", ("project_id", "opened_at"))]
+
+
+def test_recommend_indexes_counts_a_query_exactly_at_the_threshold_and_returns_tuples():
+    conn = _sqlite_with_tickets()
+    log = [{"sql": "delete from tickets where project_id in (?, ?) and opened_at < ?", "calls": 1, "mean_ms": 5.0}]
+    recs = commerce.recommend_indexes(log, commerce.sqlite_schema(conn))
+    assert recs == [("tickets", ("project_id", "opened_at"))] and type(recs[0][1]) is tuple
+    assert commerce.recommend_indexes([{**log[0], "mean_ms": 4.999}], commerce.sqlite_schema(conn)) == []
+
+
+def test_top_customers_breaks_revenue_ties_by_the_smaller_customer_id():
+    from datetime import date
+
+    customers = [(c, f"C{c}", f"c{c}@example.com", "DE", date(2023, 1, 1)) for c in range(6, 0, -1)]
+    orders = [(10 - k, c, datetime(2024, 3, 1 + k), "paid") for k, c in enumerate(range(6, 0, -1))]  # larger ids stored first
+    items = [(20 - k, oid, 1, 1, 700) for k, (oid, *_rest) in enumerate(orders)]  # every customer: 700 cents
+    data = commerce.CommerceData(0, customers, [(1, "SKU-00001", "Mug", "kitchen", 700)], orders, items)
+    engine = commerce.make_engine("duckdb:///:memory:")
+    commerce.load(engine, data)
+    with engine.connect() as conn:
+        assert commerce.top_customers_per_month(conn, 2) == [("2024-03", 1, 1, 700), ("2024-03", 2, 2, 700)]
+        assert commerce.top_customers_per_month(conn, 4) == commerce.top_customers_per_month_python(data, 4)
+
+
 def test_index_problems_flags_an_index_that_changes_no_plan():
     conn = _sqlite_with_tickets()
     log = [{"sql": "SELECT id FROM tickets WHERE state = ?", "calls": 1, "mean_ms": 30.0}]
