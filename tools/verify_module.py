@@ -95,7 +95,7 @@ def write_variant(module: str, variant: dict[str, tuple[str, str]], folder: Path
 
 def check_solution(module: str) -> Verdict:
     """Full marks on every autograded cell, and no error in any cell (the notebook runs top to bottom)."""
-    report = autograde.grade(module, {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))})
+    report = autograde.grade(module, {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))}, in_process=True)
     details = [f"{c.notebook} {c.grade_id}: {c.score:g}/{c.max_score:g} {c.message[:300]}" for c in report.auto if c.score < c.max_score]
     details += [f"{e.notebook} cell {e.index} ({e.role}): {e.ename}: {e.evalue[:300]}" for e in report.errors]
     ok = not details and report.max_score > 0
@@ -105,7 +105,7 @@ def check_solution(module: str) -> Verdict:
 def check_student(module: str) -> Verdict:
     """Zero on every autograded cell; errors only in answer and test cells (the narrative never needs the learner)."""
     release = autograde.release(module)
-    report = autograde.grade(module, {p.name: p for p in sorted(release.glob("*.ipynb"))})
+    report = autograde.grade(module, {p.name: p for p in sorted(release.glob("*.ipynb"))}, in_process=True)
     details = [f"{c.notebook} {c.grade_id}: scores {c.score:g} untouched" for c in report.auto if c.score > 0]
     details += [
         f"{e.notebook} cell {e.index} ({e.role}) fails without the learner's answers: {e.ename}: {e.evalue[:300]}"
@@ -120,7 +120,7 @@ def check_wrong_variant(module: str, k: int) -> Verdict:
     owners = exercises(module)
     variant = variants(module)[k - 1]
     with tempfile.TemporaryDirectory() as tmp:
-        report = autograde.grade(module, write_variant(module, variant, Path(tmp)))
+        report = autograde.grade(module, write_variant(module, variant, Path(tmp)), in_process=True)
     scores = {c.grade_id: c for c in report.auto}
     details = []
     for gid, (why, _) in sorted(variant.items()):
