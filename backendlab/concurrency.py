@@ -16,16 +16,20 @@ from backendlab.checks import answer
 
 
 class InFlight:
-    """Counts the requests a service is working on now, the most it has seen at once, and the total served."""
+    """Counts the requests a service is working on now, the most it has seen at once, the total served,
+    and the client connections (distinct client address and port) they came on."""
 
     def __init__(self) -> None:
         self.current = 0
         self.max_seen = 0
         self.served = 0
+        self.clients: set[Any] = set()
 
-    def enter(self) -> None:
+    def enter(self, client: Any = None) -> None:
         self.current += 1
         self.max_seen = max(self.max_seen, self.current)
+        if client is not None:
+            self.clients.add(client)
 
     def leave(self) -> None:
         self.current -= 1
@@ -35,18 +39,21 @@ class InFlight:
         """Forget the history; requests still running keep counting."""
         self.max_seen = self.current
         self.served = 0
+        self.clients = set()
 
     def as_dict(self) -> dict[str, int]:
-        return {"in_flight": self.current, "max_in_flight": self.max_seen, "served": self.served}
+        return {"in_flight": self.current, "max_in_flight": self.max_seen, "served": self.served,
+                "connections": len(self.clients)}
 
 
 def make_downstream_app(default_delay_ms: float = 20.0, title: str = "slow downstream") -> Any:
     """A FastAPI app whose GET /item/{item_id} waits `delay_ms` (simulated downstream I/O) and echoes the id.
 
-    GET /stats says how many /item requests are in flight now and the most seen at once;
-    POST /stats/reset starts counting afresh. Every app has its own counters (no globals).
+    GET /stats says how many /item requests are in flight now, the most seen at once, how many were served
+    and on how many client connections; POST /stats/reset starts counting afresh. Every app has its own
+    counters (no globals).
     """
-    from fastapi import FastAPI, Query
+    from fastapi import FastAPI, Query, Request
 
     if default_delay_ms < 0:
         raise ValueError("default_delay_ms must be >= 0")
@@ -55,15 +62,19 @@ def make_downstream_app(default_delay_ms: float = 20.0, title: str = "slow downs
     app.state.in_flight = counter
     app.state.default_delay_ms = default_delay_ms
 
-    @app.get("/item/{item_id}")
-    async def item(item_id: int, delay_ms: float | None = Query(default=None, ge=0, le=10_000)) -> dict[str, Any]:
+    async def item(request: Request, item_id: int,
+                   delay_ms: float | None = Query(default=None, ge=0, le=10_000)) -> dict[str, Any]:
         wait_ms = app.state.default_delay_ms if delay_ms is None else delay_ms
-        counter.enter()  # the app runs on one event loop: no await between read and write, so no lock needed
+        client = (request.client.host, request.client.port) if request.client else None
+        counter.enter(client)  # the app runs on one event loop: no await between read and write, so no lock needed
         try:
             await asyncio.sleep(wait_ms / 1000)
         finally:
             counter.leave()
         return {"id": item_id, "delay_ms": wait_ms}
+
+    item.__annotations__["request"] = Request  # a class, not the string this module's annotations are: FastAPI injects it
+    app.get("/item/{item_id}")(item)
 
     @app.get("/stats")
     async def stats() -> dict[str, int]:
@@ -90,7 +101,7 @@ def item_urls(base_url: str, count: int, delay_ms: float | Sequence[float] | Non
 
 
 def downstream_stats(base_url: str) -> dict[str, int]:
-    """The downstream's counters: in_flight, max_in_flight, served."""
+    """The downstream's counters: in_flight, max_in_flight, served, connections."""
     import httpx
 
     return httpx.get(f"{base_url}/stats", timeout=5).raise_for_status().json()
@@ -190,7 +201,10 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
     """'threads', 'asyncio' or 'processes' for a Python service, by the rules of notebook 01 of module 01.
 
     1. CPU-bound (cpu_ms > io_wait_ms): 'processes' when the CPU time outweighs shipping the task's data
-       to a worker (cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task), otherwise 'threads' (data stays shared).
+       to a worker (cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task), otherwise 'threads': the work stays in
+       this process, off the event loop, and computes one task at a time — in CPython only one thread runs
+       Python code at once (Python docs, `threading`: the GIL note), so threads give CPU-bound work no
+       parallel speed-up; only processes side-step the GIL (Python docs, `concurrent.futures`).
     2. Otherwise I/O-bound: 'asyncio' above THREAD_CEILING tasks in flight, otherwise 'threads'.
     Negative inputs, or concurrency < 1, raise ValueError.
     """

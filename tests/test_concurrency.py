@@ -28,10 +28,19 @@ def downstream() -> Iterator[Service]:
 
 def test_in_flight_remembers_the_most_seen_at_once() -> None:
     counter = c.InFlight()
-    counter.enter()
-    counter.enter()
+    counter.enter(("127.0.0.1", 5000))
+    counter.enter(("127.0.0.1", 5001))
     counter.leave()
-    assert counter.as_dict() == {"in_flight": 1, "max_in_flight": 2, "served": 1}
+    assert counter.as_dict() == {"in_flight": 1, "max_in_flight": 2, "served": 1, "connections": 2}
+
+
+def test_in_flight_counts_each_client_connection_once() -> None:
+    counter = c.InFlight()
+    for _ in range(3):
+        counter.enter(("127.0.0.1", 5000))
+        counter.leave()
+    counter.enter()  # a request whose client address is unknown is not a connection
+    assert counter.as_dict()["connections"] == 1
 
 
 def test_in_flight_reset_keeps_requests_still_running() -> None:
@@ -40,7 +49,7 @@ def test_in_flight_reset_keeps_requests_still_running() -> None:
     counter.enter()
     counter.leave()
     counter.reset()
-    assert counter.as_dict() == {"in_flight": 1, "max_in_flight": 1, "served": 0}
+    assert counter.as_dict() == {"in_flight": 1, "max_in_flight": 1, "served": 0, "connections": 0}
 
 
 def test_downstream_waits_the_requested_delay_and_echoes_the_id(downstream: Service) -> None:
@@ -61,8 +70,18 @@ def test_downstream_rejects_a_negative_delay(downstream: Service) -> None:
 def test_downstream_counts_concurrent_requests_and_resets(downstream: Service) -> None:
     c.reset_downstream_stats(downstream.url)
     asyncio.run(c.fetch_all(c.item_urls(downstream.url, 5, 300), limit=5))
-    assert c.downstream_stats(downstream.url) == {"in_flight": 0, "max_in_flight": 5, "served": 5}
-    assert c.reset_downstream_stats(downstream.url) == {"in_flight": 0, "max_in_flight": 0, "served": 0}
+    assert c.downstream_stats(downstream.url) == {"in_flight": 0, "max_in_flight": 5, "served": 5, "connections": 5}
+    assert c.reset_downstream_stats(downstream.url) == {"in_flight": 0, "max_in_flight": 0, "served": 0, "connections": 0}
+
+
+def test_downstream_sees_one_client_reuse_its_connections(downstream: Service) -> None:
+    c.reset_downstream_stats(downstream.url)
+    asyncio.run(c.fetch_all(c.item_urls(downstream.url, 12, 20), limit=3))
+    assert c.downstream_stats(downstream.url)["connections"] <= 3
+    c.reset_downstream_stats(downstream.url)
+    for i in range(3):  # a new client per call: a new connection per call
+        httpx.get(f"{downstream.url}/item/{i}").raise_for_status()
+    assert c.downstream_stats(downstream.url)["connections"] == 3
 
 
 def test_each_app_has_its_own_counters() -> None:
@@ -193,10 +212,21 @@ def test_serial_then_parallel_gives_the_same_result_on_a_pool() -> None:
         (100, 1, 0.1, c.THREAD_CEILING, "threads"),
         (100, 1, 0.1, c.THREAD_CEILING + 1, "asyncio"),
         (0, 100, 10, 4, "threads"),  # cpu equal to the shipping cost
+        (0, 101, 10, 4, "processes"),
+        (0, 5, 0, 4, "processes"),  # nothing to ship
+        (2, 40, 500, 2000, "threads"),  # CPU-bound stays CPU-bound at any concurrency
     ],
 )
 def test_pick_model_follows_the_rules(io_wait_ms: float, cpu_ms: float, memory_mb: float, concurrency: int, expected: str) -> None:
     assert c.pick_model(io_wait_ms, cpu_ms, memory_mb, concurrency) == expected
+
+
+def test_pick_model_docstring_says_threads_give_cpu_work_no_speed_up() -> None:
+    # CPython's GIL: only one thread runs Python code at once (Python docs, threading); processes side-step it
+    # (Python docs, concurrent.futures). The rule's "threads" for CPU-bound work must not read as parallelism.
+    doc = " ".join((c.pick_model.__doc__ or "").split())
+    assert "no parallel speed-up" in doc
+    assert "GIL" in doc
 
 
 @pytest.mark.parametrize("args", [(-1, 1, 1, 1), (1, -1, 1, 1), (1, 1, -1, 1), (1, 1, 1, 0)])
