@@ -203,6 +203,7 @@ def test_problem_handlers_answer_400_422_404_and_a_500_that_leaks_nothing(servic
     assert [r.status_code for r in (malformed, invalid, missing)] == [400, 422, 404]
     assert {r.headers["content-type"] for r in (malformed, invalid, missing)} == {contracts.PROBLEM_JSON}
     assert sorted(e["pointer"] for e in invalid.json()["errors"]) == ["#/currency", "#/customer_id", "#/items"]
+    assert invalid.json()["type"] == contracts.VALIDATION_FAILED and malformed.json()["type"] == "about:blank"
     crashy = FastAPI()
     contracts.install_problem_handlers(crashy)
 
@@ -236,7 +237,63 @@ def test_breaking_changes_finds_each_kind_and_nothing_for_additive_changes(spec:
         contracts.Change(contracts.REMOVED_RESPONSE_FIELD, "GET /v1/orders", "response.200.items[].cancel_reason"),
         contracts.Change(contracts.REMOVED_RESPONSE_FIELD, "GET /v1/orders/{order_id}", "response.200.cancel_reason"),
         contracts.Change(contracts.REMOVED_RESPONSE_FIELD, "POST /v1/orders", "response.201.cancel_reason"),
+        # CHF is new in the responses too: a strict client (a Literal, an enum class) rejects an order in CHF
+        contracts.Change(contracts.WIDENED_ENUM, "GET /v1/orders", "response.200.items[].currency"),
+        contracts.Change(contracts.WIDENED_ENUM, "GET /v1/orders/{order_id}", "response.200.currency"),
+        contracts.Change(contracts.WIDENED_ENUM, "POST /v1/orders", "response.201.currency"),
     ])
+
+
+def test_adding_a_response_enum_value_breaks_strict_clients_but_adding_a_request_one_does_not(spec: dict[str, Any]) -> None:
+    new = copy.deepcopy(spec)
+    new["components"]["schemas"]["CancelReason"]["enum"].append("duplicate")
+    assert contracts.breaking_changes(spec, new) == sorted([
+        contracts.Change(contracts.WIDENED_ENUM, "GET /v1/orders", "response.200.items[].cancel_reason"),
+        contracts.Change(contracts.WIDENED_ENUM, "GET /v1/orders/{order_id}", "response.200.cancel_reason"),
+        contracts.Change(contracts.WIDENED_ENUM, "POST /v1/orders", "response.201.cancel_reason"),
+        contracts.Change(contracts.WIDENED_ENUM, "POST /v1/orders/{order_id}/cancel", "response.200.cancel_reason"),
+    ])
+    generated = contracts.generate_client(spec)
+    assert "Literal[" in generated  # the course's own client is one of those strict clients
+
+
+def test_breaking_changes_finds_type_changes_tightened_constraints_required_bodies_and_removed_statuses(spec: dict[str, Any]) -> None:
+    def change(edit: Any) -> list[contracts.Change]:
+        new = copy.deepcopy(spec)
+        edit(new)
+        return contracts.breaking_changes(spec, new)
+
+    schemas = "components", "schemas"
+    C = contracts.Change
+    assert change(lambda s: s[schemas[0]][schemas[1]]["NewOrder"]["properties"]["note"].update(maxLength=100)) == [
+        C(contracts.TIGHTENED_CONSTRAINT, "POST /v1/orders", "request.note")]
+    assert change(lambda s: s[schemas[0]][schemas[1]]["OrderItem"]["properties"]["quantity"].update(minimum=2)) == [
+        C(contracts.TIGHTENED_CONSTRAINT, "POST /v1/orders", "request.items[].quantity")]
+    assert change(lambda s: s[schemas[0]][schemas[1]]["NewOrder"]["properties"]["note"].update(maxLength=500)) == []
+    assert change(lambda s: s[schemas[0]][schemas[1]]["OrderItem"]["properties"]["quantity"].update(minimum=0)) == []
+    assert change(lambda s: s["paths"]["/v1/orders"]["get"]["parameters"][0]["schema"].update(maximum=50)) == [
+        C(contracts.TIGHTENED_CONSTRAINT, "GET /v1/orders", "query.limit")]
+    assert change(lambda s: s[schemas[0]][schemas[1]]["OrderItem"]["properties"]["quantity"].update(type="string")) == [
+        C(contracts.CHANGED_TYPE, "GET /v1/orders", "response.200.items[].items[].quantity"),
+        C(contracts.CHANGED_TYPE, "GET /v1/orders/{order_id}", "response.200.items[].quantity"),
+        C(contracts.CHANGED_TYPE, "POST /v1/orders", "request.items[].quantity"),
+        C(contracts.CHANGED_TYPE, "POST /v1/orders", "response.201.items[].quantity"),
+        C(contracts.CHANGED_TYPE, "POST /v1/orders/{order_id}/cancel", "response.200.items[].quantity")]
+    # integer -> number accepts every old request value; a nullable response field is new to its readers
+    assert change(lambda s: s[schemas[0]][schemas[1]]["OrderItem"]["properties"]["unit_price_cents"].update(type="number"))[0].location \
+        == "response.200.items[].items[].unit_price_cents"
+    assert change(lambda s: s[schemas[0]][schemas[1]]["NewOrder"]["properties"]["note"].update(type=["string", "null"])) == []
+    assert change(lambda s: s[schemas[0]][schemas[1]]["Order"]["properties"]["note"].update(type=["string", "null"])) == [
+        C(contracts.CHANGED_TYPE, "GET /v1/orders", "response.200.items[].note"),
+        C(contracts.CHANGED_TYPE, "GET /v1/orders/{order_id}", "response.200.note"),
+        C(contracts.CHANGED_TYPE, "POST /v1/orders", "response.201.note"),
+        C(contracts.CHANGED_TYPE, "POST /v1/orders/{order_id}/cancel", "response.200.note")]
+    assert change(lambda s: s["paths"]["/v1/orders"]["post"]["requestBody"].update(required=False)) == []
+    older = copy.deepcopy(spec)
+    older["paths"]["/v1/orders"]["post"]["requestBody"]["required"] = False
+    assert contracts.breaking_changes(older, spec) == [C(contracts.NEW_REQUIRED_FIELD, "POST /v1/orders", "request")]
+    assert change(lambda s: s["paths"]["/v1/orders/{order_id}"]["get"]["responses"].pop("304")) == [
+        C(contracts.REMOVED_RESPONSE_STATUS, "GET /v1/orders/{order_id}", "response.304")]
 
 
 def test_generate_requests_is_deterministic_for_a_seed_and_mixes_valid_and_broken(spec: dict[str, Any]) -> None:
