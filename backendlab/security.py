@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import heapq
 import hmac
 import inspect
 import json
@@ -18,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,6 +272,21 @@ def verify_with_jwks(token: str, jwks: Mapping[str, Any], *, now: float | None =
     return decode_strict(token, RSAAlgorithm.from_jwk(matches[0]), now=now)
 
 
+@contextlib.contextmanager
+def frozen_clock(at: float) -> Iterator[None]:
+    """Inside the block, PyJWT's "now" and time.time() both read `at`: tests can hit an exp/nbf boundary exactly."""
+    import datetime as dt
+    from unittest import mock
+
+    class _Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> dt.datetime:  # type: ignore[override]
+            return dt.datetime.fromtimestamp(at, tz)
+
+    with mock.patch("jwt.api_jwt.datetime", _Frozen), mock.patch("time.time", return_value=float(at)):
+        yield
+
+
 class ManualClock:
     """A clock for tests and simulations: it moves only when told to."""
 
@@ -464,9 +481,50 @@ def fake_hash() -> str:
     return "$sha256$" + secrets.token_hex(32)
 
 
-def sample_user_db() -> sqlite3.Connection:
-    """An in-memory users table for exercise 1, with awkward names (o'brien, al_bundy, 50%off) and random hashes."""
-    conn = sqlite3.connect(":memory:")
+class _RecordingCursor(sqlite3.Cursor):
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        self.connection.statements.append((sql, parameters))  # type: ignore[attr-defined]
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:
+        self.connection.statements.append((sql, seq))  # type: ignore[attr-defined]
+        return super().executemany(sql, seq)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        self.connection.statements.append((script, ()))  # type: ignore[attr-defined]
+        return super().executescript(script)
+
+
+class RecordingConnection(sqlite3.Connection):
+    """A real sqlite3 connection that records every statement's SQL text and its bound parameters, as sent.
+
+    sqlite3's trace callback shows statements with the bound values already expanded into them, so it cannot tell
+    a bound parameter from a formatted one; this can: `statements` holds (sql, parameters) pairs.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements: list[tuple[str, Any]] = []
+
+    def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory or _RecordingCursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:
+        return self.cursor().executemany(sql, seq)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        return self.cursor().executescript(script)
+
+
+def sample_user_db(record: bool = False) -> sqlite3.Connection:
+    """An in-memory users table for exercise 1, with awkward names (o'brien, al_bundy, 50%off) and random hashes.
+
+    record=True returns a RecordingConnection: its `statements` list shows the SQL text and parameters of each call.
+    """
+    conn = sqlite3.connect(":memory:", factory=RecordingConnection) if record else sqlite3.connect(":memory:")
     conn.execute(USERS_SCHEMA)
     conn.executemany(
         "INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, ?, ?)",
@@ -476,6 +534,8 @@ def sample_user_db() -> sqlite3.Connection:
         ],
     )
     conn.commit()
+    if isinstance(conn, RecordingConnection):
+        conn.statements.clear()  # only what the caller sends from here on
     return conn
 
 
@@ -550,17 +610,49 @@ class UserStore:
 
 
 class TokenBucket:
-    """Reference for exercise 5: a token bucket per client, refilled at rate_per_s up to burst, clock injected."""
+    """Reference for exercise 5: a token bucket per client, refilled at rate_per_s up to burst, clock injected.
 
-    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+    Memory is bounded: at most `max_clients` buckets are kept. A new client that finds the map full first makes
+    the buckets that have refilled to `burst` forget (a full bucket is exactly what a new client gets, so nothing
+    changes for them); if that is not enough, the fullest buckets go. A client that drained its bucket has the
+    fewest tokens, so it is the last to be forgotten: flooding the limiter with other addresses does not refill it.
+    """
+
+    def __init__(
+        self, rate_per_s: float, burst: int, clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000
+    ) -> None:
+        if max_clients < 1:
+            raise ValueError("max_clients must be at least 1")
         self.rate, self.burst, self.clock = float(rate_per_s), float(burst), clock
+        self.max_clients = max_clients
         self._state: dict[str, tuple[float, float]] = {}  # client -> (tokens, last refill time)
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many clients the limiter remembers (never more than max_clients)."""
+        return len(self._state)
+
+    def _level(self, client: str, now: float) -> float:
+        tokens, last = self._state[client]
+        return min(self.burst, tokens + (now - last) * self.rate)
+
+    def _make_room(self, now: float) -> None:
+        """Forget full buckets, then (if still at the bound) the fullest tenth, so one more client fits."""
+        if len(self._state) < self.max_clients:
+            return
+        for client in [c for c in self._state if self._level(c, now) >= self.burst]:
+            del self._state[client]
+        if len(self._state) >= self.max_clients:
+            excess = len(self._state) - self.max_clients + max(1, self.max_clients // 10)
+            for client in heapq.nlargest(excess, self._state, key=lambda c: self._level(c, now)):
+                del self._state[client]
+
     def _refill(self, client: str) -> float:
         now = self.clock()
-        tokens, last = self._state.get(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if client not in self._state:
+            self._make_room(now)
+            self._state[client] = (self.burst, now)
+        tokens = self._level(client, now)
         self._state[client] = (tokens, now)
         return tokens
 
@@ -611,7 +703,7 @@ class SignupIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
     password: str = Field(min_length=8, max_length=128)
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")  # domains are case-insensitive
 
 
 class LoginIn(BaseModel):
@@ -751,8 +843,8 @@ def make_app(kit: ServiceKit, fixes: Iterable[str] = ()) -> FastAPI:
             return weak_identify(authorization)
         try:
             return kit.verify_access_token(bearer(authorization))
-        except jwt.PyJWTError as exc:
-            raise HTTPException(401, f"invalid token: {exc}", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        except jwt.PyJWTError:  # never echo the library's reason or anything from the token (its kid, its claims)
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
 
     def login_as(username: str, password: str) -> dict[str, str]:
         if not store.check_password(username, password):
@@ -801,8 +893,8 @@ def make_app(kit: ServiceKit, fixes: Iterable[str] = ()) -> FastAPI:
         def audit(authorization: str | None = Header(default=None)) -> dict[str, Any]:
             try:
                 caller = kit.verify_service_token(bearer(authorization))["sub"]
-            except jwt.PyJWTError as exc:
-                raise HTTPException(401, f"service token required: {exc}") from None
+            except jwt.PyJWTError:
+                raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
             return {"caller": caller, "events": events[-20:]}
 
     else:
@@ -873,12 +965,24 @@ def _step(name: str, kind: str, expected: str, run: Callable[[], tuple[bool, str
     return AttackResult(name, kind, expected, got, ok)
 
 
-def run_attack_suite(app: Any, kit: ServiceKit, *, extended: bool = False, deadline_s: float = 25.0) -> list[AttackResult]:
+LIBRARY_ERROR_WORDS = ("Signature", "signature", "expired", "audience", "issuer", "segments", "algorithm", "kid", "JWK",
+                       "Expecting", "padding", "decode", "PyJWT", "Traceback")
+
+
+def run_attack_suite(
+    app: Any, kit: ServiceKit, *, extended: bool = False, deadline_s: float = 25.0, focus: str = "attacks"
+) -> list[AttackResult]:
     """Serve `app` on 127.0.0.1, send a bounded set of legitimate requests and attacks, stop it; one result per request.
 
     `kit` must be the kit the app was built from (its keys, seed passwords and limiter clock). The login burst
     runs last because it exhausts the client's bucket. Bounded: about 50 requests, 5 s timeout each, one deadline.
+    focus="attacks" (the default) sends the attack suite (`extended` adds more); focus="limits-and-leaks" sends
+    only the probes of what a refusal gives away and of the limiter: an unknown user answered like a wrong
+    password, 401 bodies that say nothing about why, a burst from spoofed X-Forwarded-For addresses, and the
+    right password after a burst (still 429).
     """
+    if focus not in ("attacks", "limits-and-leaks"):
+        raise ValueError("focus is 'attacks' or 'limits-and-leaks'")
     svc = serve(app, name="attack-target", quiet=True)
     started = time.monotonic()
     results: list[AttackResult] = []
@@ -952,12 +1056,14 @@ def run_attack_suite(app: Any, kit: ServiceKit, *, extended: bool = False, deadl
                 r = c.get("/internal/audit", headers={"Authorization": f"Bearer {kit.issue_service_token('orders')}"})
                 return r.status_code == 200, str(r.status_code)
 
-            def brute_force() -> tuple[bool, str]:
+            def brute_force(spoof: bool = False) -> tuple[bool, str]:
                 codes, retry_ok = [], True
                 for i in range(4 * kit.login_burst):
                     if time.monotonic() - started > deadline_s:
                         break
-                    r = c.post("/login", json={"username": "alice", "password": f"guess-{i}"})
+                    fake = f"198.51.100.{i % 250 + 1}"  # a new "client address" each time, chosen by the attacker
+                    headers = {"X-Forwarded-For": fake, "X-Real-IP": fake, "Forwarded": f"for={fake}"} if spoof else None
+                    r = c.post("/login", json={"username": "alice", "password": f"guess-{i}"}, headers=headers)
                     codes.append(r.status_code)
                     if r.status_code == 429:
                         value = r.headers.get("Retry-After", "")
@@ -968,6 +1074,45 @@ def run_attack_suite(app: Any, kit: ServiceKit, *, extended: bool = False, deadl
 
             def signup(**body: Any) -> httpx.Response:
                 return c.post("/signup", json=body)
+
+            def unknown_user_like_wrong_password() -> tuple[bool, str]:
+                unknown = c.post("/login", json={"username": "nobody_" + secrets.token_hex(3), "password": "longenough1"})
+                wrong = c.post("/login", json={"username": "alice", "password": "longenough1"})
+                same = unknown.status_code == wrong.status_code == 401 and unknown.content == wrong.content
+                got = f"unknown user {unknown.status_code} {unknown.text[:40]!r}; wrong password {wrong.status_code} {wrong.text[:40]!r}"
+                return same, got
+
+            def refusals_say_nothing() -> tuple[bool, str]:
+                marker = "kid-" + secrets.token_hex(6)  # an attacker-chosen kid: it must not come back in the answer
+                user_tokens = {
+                    "garbage": "not.a.token",
+                    "expired": kit.issue_access_token("alice", now=time.time() - 3600),
+                    "another audience": kit.issue_access_token("alice", audience="billing-api"),
+                    "attacker key, attacker kid": issue_token(attacker, marker, "ops", role="admin"),
+                    "alg none, attacker kid": forge_unsigned(forged, marker),
+                    "alg none, our kid": forge_unsigned(forged, kid),
+                }
+                service_tokens = {
+                    "expired service token": kit.issue_service_token("orders", now=time.time() - 600),
+                    "attacker key, attacker kid": sign(access_claims("orders", issuer="service:orders", audience=INTERNAL_AUDIENCE),
+                                                       attacker, marker),
+                }
+                bodies: dict[str, set[bytes]] = {"/me": set(), "/internal/audit": set()}
+                for path, tokens in (("/me", user_tokens), ("/internal/audit", service_tokens)):
+                    for label, token in tokens.items():
+                        r = c.get(path, headers={"Authorization": f"Bearer {token}"})
+                        told = r.text + " ".join(f"{k}: {v}" for k, v in r.headers.items() if k.lower() != "content-length")
+                        leaked = [w for w in (marker, *LIBRARY_ERROR_WORDS) if w in told]
+                        if r.status_code != 401 or leaked:
+                            told_what = f" tells {leaked[:3]}" if leaked else ""
+                            return False, f"{path} with {label}: {r.status_code} {r.text[:60]!r}{told_what}"
+                        bodies[path].add(r.content)
+                varied = {path: len(found) for path, found in bodies.items() if len(found) > 1}
+                return not varied, "one 401 body per route" if not varied else f"different 401 bodies per reason: {varied}"
+
+            def right_password_after_burst() -> tuple[bool, str]:
+                r = c.post("/login", json={"username": "alice", "password": kit.passwords["alice"]})
+                return r.status_code == 429, str(r.status_code)
 
             def expect(code: int, request: Callable[[], httpx.Response]) -> Callable[[], tuple[bool, str]]:
                 return lambda: status_is(request(), code)
@@ -1025,7 +1170,23 @@ def run_attack_suite(app: Any, kit: ServiceKit, *, extended: bool = False, deadl
                      lambda: audit_with(sign(access_claims("orders", issuer="service:orders", audience=INTERNAL_AUDIENCE),
                                              attacker, orders_kid))()),
                 ]
+                steps += [
+                    ("signup with an upper-case email domain", "legit", "201",
+                     expect(201, lambda: signup(username=newcomer + "_2", password="longenough1", email="Bob.Smith@Example.COM"))),
+                    ("signup with a taken username", "attack", "409", expect(409, lambda: signup(username="alice", **valid))),
+                    ("internal call with an admin's access token", "attack", "401/403",
+                     lambda: audit_with(kit.issue_access_token("ops", "admin"))()),
+                ]
             steps.append(("login burst: 4×burst wrong passwords", "attack", "429 + Retry-After", brute_force))
+            if focus == "limits-and-leaks":
+                steps = [
+                    ("login as an unknown user", "attack", "401, same body as a wrong password", unknown_user_like_wrong_password),
+                    ("401s for bad tokens say nothing about why", "attack", "one 401 body, no kid or library text",
+                     refusals_say_nothing),
+                    ("login burst from spoofed X-Forwarded-For addresses", "attack", "429 + Retry-After",
+                     lambda: brute_force(spoof=True)),
+                    ("the right password after the burst", "attack", "429", right_password_after_burst),
+                ]
             for name, kind, expected, run in steps:
                 if time.monotonic() - started > deadline_s:
                     results.append(AttackResult(name, kind, expected, f"not run: suite deadline {deadline_s:.0f} s passed", False))
@@ -1086,6 +1247,7 @@ PROVIDER_PATTERNS: dict[str, re.Pattern[str]] = {
     "github-token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
     "slack-token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     "stripe-live-key": re.compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
+    "sendgrid-api-key": re.compile(r"\bSG\.[\w-]{22}\.[\w-]{43}(?![\w-])"),
     "private-key": re.compile(r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}"),
     "jwt": re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     "url-credentials": re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s:@]+@"),
@@ -1102,8 +1264,21 @@ def _is_placeholder(value: str) -> bool:
     return value[:1] in "$<{" or any(w in low for w in PLACEHOLDER_WORDS) or len(set(value)) <= 2
 
 
+def _random_part(part: str) -> bool:
+    """A long run of mixed letters and digits with high entropy: a token, not a name (SENDGRID_API_KEY is a name)."""
+    return len(part) >= 16 and shannon_entropy(part) >= 3.5 and any(c.isdigit() for c in part) and any(c.isalpha() for c in part)
+
+
 def _looks_like_code(value: str, quoted: bool) -> bool:
-    return not quoted and ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)+", value) is not None)
+    """An unquoted lookup (os.environ[...], getenv(...), settings.SECRET_KEY) rather than a literal.
+
+    A dotted value is code only when no part of it is random: SG.<22>.<43> (a SendGrid key) is dotted too.
+    """
+    if quoted:
+        return False
+    if "(" in value or "[" in value:
+        return True
+    return re.fullmatch(r"[A-Za-z_][\w-]*(?:\.[\w-]+)+", value) is not None and not any(_random_part(p) for p in value.split("."))
 
 
 def secret_findings(text: str) -> list[tuple[int, str, str]]:
@@ -1121,9 +1296,11 @@ def secret_findings(text: str) -> list[tuple[int, str, str]]:
                 name, value, quoted = match.group("name").lower(), match.group("value"), bool(match.group("quote"))
                 if not value or _is_placeholder(value) or _looks_like_code(value, quoted):
                     continue
+                if re.search(r"(?:file|path|dir)$", name):  # NAME_FILE=/run/secrets/...: where a secret lives, not the secret
+                    continue
                 if re.search(r"passw|pwd", name) and len(value) >= 6 and not value.isdigit():
                     hit = ("password-assignment", value)
-                elif len(value) >= 16 and shannon_entropy(value) >= 3.5:
+                elif len(value) >= 16 and shannon_entropy(value) >= 3.0:
                     hit = ("high-entropy-assignment", value)
                 if hit:
                     break
@@ -1250,14 +1427,75 @@ _FILE_NAMES = {"py": ["settings.py", "app.py", "client.py", "worker.py"], "yaml"
                "env": [".env", ".env.staging", "ci.env"], "md": ["README.md", "SETUP.md", "CHANGELOG.md"]}
 
 
-def make_secret_corpus(seed: int, n_files: int = 12, lines_per_file: int = 40) -> list[SampleFile]:
-    """A labelled corpus generated at run time: per file about 4-6 secrets, 8-12 hard negatives, the rest filler."""
+def _sendgrid(rng: random.Random) -> str:
+    return f"SG.{_r(rng, _B62 + '-_', 22)}.{_r(rng, _B62 + '-_', 43)}"
+
+
+def _other_password(rng: random.Random) -> str:
+    """Human passwords of other shapes than the visible corpus's Word+year+symbol."""
+    return rng.choice([
+        lambda: _r(rng, string.ascii_lowercase, 5) + rng.choice("0134") + _r(rng, string.ascii_lowercase, 3) + rng.choice("&!@"),
+        lambda: rng.choice(_WORDS) + "-" + rng.choice(_WORDS) + "-" + str(rng.randint(10, 99)),
+        lambda: rng.choice("!#@") + rng.choice(_WORDS).upper() + str(rng.randint(100, 999)),
+    ])()
+
+
+# A second generator, for grading generalisation: providers and shapes that the visible corpus never shows
+# (SendGrid, Google, npm, GitLab, Twilio, Azure, minified config), with look-alikes of the same providers.
+_HELDOUT_POSITIVE_LINES: list[Callable[[random.Random], str]] = [
+    lambda r: f"SENDGRID_API_KEY={_sendgrid(r)}",
+    lambda r: f"export SENDGRID_API_KEY={_sendgrid(r)}",
+    lambda r: f"  sendgrid_key: {_sendgrid(r)}",
+    lambda r: f"  sendgrid: {{ apiKey: '{_sendgrid(r)}' }},",
+    lambda r: f'mail.send(api_key="{_sendgrid(r)}", to=user.email)',
+    lambda r: f'GOOGLE_MAPS_KEY = "AIza{_r(r, _B62 + "-_", 35)}"',
+    lambda r: f"//registry.npmjs.org/:_authToken=npm_{_r(r, _B62, 36)}",
+    lambda r: f"\turl = https://oauth2:glpat-{_r(r, _B62 + '-_', 20)}@gitlab.internal/orders/app.git",
+    lambda r: f"TWILIO_AUTH_TOKEN={_r(r, _HEX, 32)}",
+    lambda r: f'    "webhook_secret": "whsec_{_r(r, _B62, 32)}",',
+    lambda r: (f'AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=orders;'
+               f'AccountKey={_r(r, _B64, 86)}==;EndpointSuffix=core.windows.net"'),
+    lambda r: (f'{{"service":"orders","region":"eu-west-1","retries":3,"timeout_ms":2500,"log_level":"info",'
+               f'"features":["search","export"],"apiKey":"{_r(r, _B62, 32)}","owner":"team-orders"}}'),
+    lambda r: f"spring.datasource.password={_other_password(r)}",
+    lambda r: f"  MYSQL_ROOT_PASSWORD: '{_other_password(r)}'",
+]
+
+_HELDOUT_NEGATIVE_LINES: list[Callable[[random.Random], str]] = [
+    lambda r: "SENDGRID_API_KEY=${SENDGRID_API_KEY}",
+    lambda r: "  sendgrid: { apiKey: process.env.SENDGRID_API_KEY },",
+    lambda r: 'GOOGLE_MAPS_KEY = "AIza-your-maps-key-here"',
+    lambda r: "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+    lambda r: "\turl = https://gitlab.internal/orders/app.git",
+    lambda r: "TWILIO_AUTH_TOKEN=<paste the token here>",
+    lambda r: 'SECRET_KEY = get_secret("django")',
+    lambda r: f'<script src="/static/app.js" integrity="sha384-{_r(r, _B64, 64)}"></script>',
+    lambda r: f'  etag: "{_r(r, _HEX, 32)}"',
+    lambda r: f"Merge commit {_r(r, _HEX, 40)} into main",
+    lambda r: f'trace_id = "{_r(r, _HEX, 32)}"',
+    lambda r: f"max_tokens = {r.choice([256, 1024, 4096])}",
+    lambda r: '    "key_ops": ["verify"],',
+    lambda r: "spring.datasource.password=${DB_PASSWORD}",
+    lambda r: '  MYSQL_ROOT_PASSWORD_FILE: "/run/secrets/mysql_root"',
+    lambda r: "# rotate the SendGrid key every 90 days (see the runbook)",
+    lambda r: f"  - image: ghcr.io/orders/api@sha256:{_r(r, _HEX, 64)}",
+]
+
+
+def make_secret_corpus(seed: int, n_files: int = 12, lines_per_file: int = 40, *, held_out: bool = False) -> list[SampleFile]:
+    """A labelled corpus generated at run time: per file about 4-6 secrets, 8-12 hard negatives, the rest filler.
+
+    held_out=True draws the secrets and look-alikes from a second generator (other providers and shapes), to
+    measure whether a scanner generalises or only learned the visible corpus.
+    """
     rng = random.Random(seed)
+    positives = _HELDOUT_POSITIVE_LINES if held_out else _POSITIVE_LINES
+    negatives = _HELDOUT_NEGATIVE_LINES if held_out else _HARD_NEGATIVE_LINES
     files = []
     for i in range(n_files):
         kind = rng.choice(sorted(_FILLER))
-        lines: list[tuple[str, bool]] = [(rng.choice(_POSITIVE_LINES)(rng), True) for _ in range(rng.randint(4, 6))]
-        lines += [(rng.choice(_HARD_NEGATIVE_LINES)(rng), False) for _ in range(rng.randint(8, 12))]
+        lines: list[tuple[str, bool]] = [(rng.choice(positives)(rng), True) for _ in range(rng.randint(4, 6))]
+        lines += [(rng.choice(negatives)(rng), False) for _ in range(rng.randint(8, 12))]
         while len(lines) < lines_per_file:
             lines.append((rng.choice(_FILLER[kind]), False))
         rng.shuffle(lines)

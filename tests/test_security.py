@@ -124,6 +124,24 @@ def test_refresh_token_reuse_revokes_the_whole_family() -> None:
         store.rotate("never-issued")
 
 
+def test_token_bucket_memory_is_bounded_and_a_drained_client_stays_limited_after_a_flood() -> None:
+    clock = security.ManualClock(0.0)
+    bucket = security.TokenBucket(1.0, 5, clock, max_clients=1000)
+    assert [bucket.allow("attacker")[0] for _ in range(6)] == [True] * 5 + [False]
+    for i in range(20_000):
+        bucket.allow(f"10.0.{i // 256}.{i % 256}")
+        assert len(bucket) <= 1000
+    assert bucket.allow("attacker")[0] is False
+    clock.advance(1.0)  # the attacker's bucket refills as usual: one token after a second
+    assert bucket.allow("attacker") == (True, 0.0)
+    clock.advance(10.0)  # every bucket is full again: a new client may replace any of them
+    for i in range(2000):
+        assert bucket.allow(f"192.168.{i // 256}.{i % 256}")[0]
+    assert len(bucket) <= 1000
+    with pytest.raises(ValueError):
+        security.TokenBucket(1.0, 5, clock, max_clients=0)
+
+
 def test_token_bucket_bursts_refills_caps_and_isolates_clients() -> None:
     clock = security.ManualClock(0.0)
     bucket = security.TokenBucket(2.0, 3, clock)
@@ -141,6 +159,47 @@ def test_find_secrets_reaches_full_precision_and_recall_on_generated_corpora() -
         corpus = security.make_secret_corpus(seed)
         assert security.precision_recall(security.find_secrets, corpus) == (1.0, 1.0)
     assert security.precision_recall(lambda text: [], security.make_secret_corpus(3))[1] == 0.0
+
+
+def test_find_secrets_generalises_to_the_held_out_generator_and_sendgrid_keys() -> None:
+    for seed in (1, 11, 12, 2026):
+        corpus = security.make_secret_corpus(seed, held_out=True)
+        assert security.precision_recall(security.find_secrets, corpus) == (1.0, 1.0)
+    visible = {line for f in security.make_secret_corpus(7) for line in f.text.splitlines()}
+    held_out = {
+        line for f in security.make_secret_corpus(7, held_out=True) for n, line in enumerate(f.text.splitlines(), 1) if n in f.secret_lines
+    }
+    assert not held_out & visible
+    key = "SG." + "a1B2c3D4e5F6g7H8i9J0kL" + "." + "m1N2o3P4q5R6s7T8u9V0wXyZ" * 2
+    key = key[: 3 + 22 + 1 + 43]
+    assert security.find_secrets(f"SENDGRID_API_KEY={key}\n") == [1]
+    assert security.find_secrets(f"Authorization: Bearer {key}\n") == [1]
+    for look_alike in ("SECRET_KEY = settings.SECRET_KEY", "apiKey: process.env.SENDGRID_API_KEY", "DB_PASSWORD_FILE=/run/secrets/db"):
+        assert security.find_secrets(look_alike) == [], look_alike
+
+
+def test_recording_connection_tells_a_bound_parameter_from_formatted_sql() -> None:
+    conn = security.sample_user_db(record=True)
+    assert conn.statements == []
+    security.search_users(conn, "zq7")
+    assert all("zq7" not in sql for sql, _ in conn.statements) and any("zq7%" in str(params) for _, params in conn.statements)
+    security.search_users_unsafe(conn, "zq8")
+    assert any("zq8" in sql for sql, _ in conn.statements)
+
+
+def test_frozen_clock_puts_pyjwt_exactly_on_the_leeway_boundary(key) -> None:
+    kid = security.key_id(key)
+    keys = {kid: key.public_key()}
+    at = float(int(time.time()))
+    with security.frozen_clock(at):
+        assert time.time() == at
+        with pytest.raises(jwt.ExpiredSignatureError):
+            security.verify_token(security.issue_token(key, kid, "a", now=at - security.ACCESS_TTL_S - security.LEEWAY_S), keys)
+        assert security.verify_token(security.issue_token(key, kid, "a", now=at - security.ACCESS_TTL_S - security.LEEWAY_S + 1), keys)
+        assert security.verify_token(security.issue_token(key, kid, "a", now=at, not_before=at + security.LEEWAY_S), keys)
+        with pytest.raises(jwt.ImmatureSignatureError):
+            security.verify_token(security.issue_token(key, kid, "a", now=at, not_before=at + security.LEEWAY_S + 1), keys)
+    assert time.time() != at
 
 
 def test_secret_corpus_is_reproducible_per_seed_and_written_to_the_given_folder(tmp_path: Path) -> None:
@@ -184,7 +243,44 @@ def test_hardened_app_survives_the_extended_suite_and_the_weak_app_does_not() ->
         weak = security.run_attack_suite(security.make_weak_app(weak_kit), weak_kit, extended=True)
     assert all(r.ok for r in weak if r.kind == "legit")
     assert sum(not r.ok for r in weak if r.kind == "attack") >= 18
-    assert "attacks refused: 23/23" in security.attack_table(hardened)
+    assert "attacks refused: 25/25" in security.attack_table(hardened)
+
+
+def test_hardened_app_gives_nothing_away_and_cannot_be_walked_past_while_the_weak_app_can() -> None:
+    kit = security.ServiceKit.create(clock=security.ManualClock())
+    hardened = security.run_attack_suite(security.make_hardened_app(kit), kit, focus="limits-and-leaks")
+    assert [r.ok for r in hardened] == [True] * 4, [r for r in hardened if not r.ok]
+    weak_kit = security.ServiceKit.create(clock=security.ManualClock())
+    with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):
+        weak = security.run_attack_suite(security.make_weak_app(weak_kit), weak_kit, focus="limits-and-leaks")
+    walked_past = {"login burst from spoofed X-Forwarded-For addresses", "the right password after the burst"}
+    assert {r.name for r in weak if not r.ok} >= walked_past
+    with pytest.raises(ValueError, match="focus"):
+        security.run_attack_suite(security.make_hardened_app(kit), kit, focus="everything")
+
+
+def test_hardened_401_says_nothing_about_the_token_it_refused() -> None:
+    import httpx
+
+    kit = security.ServiceKit.create(clock=security.ManualClock())
+    svc = services.serve(security.make_hardened_app(kit), name="hardened-401", quiet=True)
+    attacker_kid = "kid-echo-check"
+    forged = security.issue_token(security.new_rsa_key(), attacker_kid, "ops", role="admin")
+    expired = kit.issue_access_token("alice", now=time.time() - 3600)
+    bodies = set()
+    with httpx.Client(base_url=svc.url, timeout=5.0) as client:
+        for token in (forged, expired, "not.a.token"):
+            r = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 401 and attacker_kid not in r.text and "expired" not in r.text and "Signature" not in r.text
+            bodies.add(r.text)
+    assert len(bodies) == 1
+
+
+def test_signup_accepts_an_upper_case_email_domain_and_still_refuses_a_bad_address() -> None:
+    valid = {"username": "bob_2", "password": "longenough1"}
+    assert security.SignupIn.model_validate({**valid, "email": "Bob@Example.COM"}).email == "Bob@Example.COM"
+    with pytest.raises(ValueError):
+        security.SignupIn.model_validate({**valid, "email": "not-an-email"})
 
 
 def test_bandit_finds_the_deliberate_mistakes_of_the_sample_module(tmp_path: Path) -> None:

@@ -17,34 +17,6 @@ SEARCH_FSTRING = SEARCH_HEAD + '''
     return [{"username": u, "email": e} for u, e in rows]
 '''
 
-SEARCH_NO_ESCAPE = SEARCH_HEAD + '''
-    if not prefix:
-        return []
-    rows = conn.execute(
-        "SELECT username, email FROM users WHERE username LIKE ? ORDER BY username LIMIT 20", (prefix + "%",)
-    ).fetchall()
-    return [{"username": u, "email": e} for u, e in rows]
-'''
-
-SEARCH_STRIP_QUOTES = SEARCH_HEAD + '''
-    if not prefix:
-        return []
-    clean = prefix.replace("'", "").replace(";", "").replace("--", "")
-    rows = conn.execute(
-        f"SELECT username, email FROM users WHERE username LIKE '{clean}%' ORDER BY username LIMIT 20"
-    ).fetchall()
-    return [{"username": u, "email": e} for u, e in rows]
-'''
-
-SEARCH_SELECT_STAR = SEARCH_HEAD + r'''
-    if not prefix:
-        return []
-    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    conn.row_factory = sqlite3.Row
-    rows = conn.execute("SELECT * FROM users WHERE username LIKE ? ESCAPE '\\' ORDER BY username LIMIT 20", (pattern,)).fetchall()
-    conn.row_factory = None
-    return [dict(row) for row in rows]
-'''
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 2 — hash_password / verify_password
@@ -66,32 +38,6 @@ def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> 
     return hmac.compare_digest(stored_hash, hashlib.sha256(password.encode()).hexdigest()), None
 '''
 
-PASSWORDS_NO_REHASH = HASH_GOOD + '''
-
-def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
-    """Verify, without the upgrade path."""
-    try:
-        return hasher.verify(stored_hash, password), None
-    except (VerificationError, InvalidHashError):
-        return False, None
-'''
-
-PASSWORDS_RAISES = HASH_GOOD + '''
-
-def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
-    """Let argon2's exceptions escape."""
-    hasher.verify(stored_hash, password)
-    return True, (hasher.hash(password) if hasher.check_needs_rehash(stored_hash) else None)
-'''
-
-PASSWORDS_EQUALITY = HASH_GOOD + '''
-
-def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
-    """Hash again and compare the strings (forgets that every hash has its own salt)."""
-    if not hmac.compare_digest(hasher.hash(password), stored_hash):
-        return False, None
-    return True, None
-'''
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 3 — verify_token
@@ -104,15 +50,6 @@ def verify_token(token: str, keys: dict) -> dict:
         raise jwt.InvalidTokenError("unknown kid")
 '''
 
-VERIFY_NO_LEEWAY = VERIFY_HEAD + '''
-    return jwt.decode(token, keys[kid], algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
-                      options={"require": ["exp", "iat", "iss", "aud", "sub"]})
-'''
-
-VERIFY_NO_AUDIENCE = VERIFY_HEAD + '''
-    return jwt.decode(token, keys[kid], algorithms=["RS256"], issuer=security.ISSUER, leeway=security.LEEWAY_S,
-                      options={"require": ["exp", "iat", "iss", "sub"], "verify_aud": False})
-'''
 
 VERIFY_HEADER_ALG = VERIFY_HEAD + '''
     alg = jwt.get_unverified_header(token).get("alg")
@@ -120,28 +57,10 @@ VERIFY_HEADER_ALG = VERIFY_HEAD + '''
                       leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
 '''
 
-VERIFY_NO_ISSUER = '''
-def verify_token(token: str, keys: dict) -> dict:
-    """Claims of a valid access token, checked with the first trusted key and no issuer check."""
-    key = next(iter(keys.values()))
-    return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, leeway=security.LEEWAY_S,
-                      options={"require": ["exp", "iat", "aud", "sub"]})
-'''
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 4 — jwks_document / verify_with_jwks
 # ---------------------------------------------------------------------------------------------------------------
-JWKS_GOOD = '''
-def jwks_document(keys: list, now: float, grace_s: float) -> dict:
-    """The JWKS to publish."""
-    published = [k for k in keys if k.retired_at is None or now < k.retired_at + grace_s]
-    documents = []
-    for k in published:
-        jwk = dict(RSAAlgorithm.to_jwk(k.private_key.public_key(), as_dict=True))
-        jwk.update(kid=k.kid, use="sig", alg="RS256")
-        documents.append(jwk)
-    return {"keys": documents}
-'''
 
 VERIFY_JWKS_GOOD = '''
 def verify_with_jwks(token: str, jwks: dict) -> dict:
@@ -154,16 +73,6 @@ def verify_with_jwks(token: str, jwks: dict) -> dict:
                       issuer=security.ISSUER, leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
 '''
 
-JWKS_FOREVER = '''
-def jwks_document(keys: list, now: float, grace_s: float) -> dict:
-    """Publishes every key ever made: retired keys never leave."""
-    documents = []
-    for k in keys:
-        jwk = dict(RSAAlgorithm.to_jwk(k.private_key.public_key(), as_dict=True))
-        jwk.update(kid=k.kid, use="sig", alg="RS256")
-        documents.append(jwk)
-    return {"keys": documents}
-''' + VERIFY_JWKS_GOOD
 
 JWKS_PRIVATE = '''
 def jwks_document(keys: list, now: float, grace_s: float) -> dict:
@@ -177,54 +86,11 @@ def jwks_document(keys: list, now: float, grace_s: float) -> dict:
     return {"keys": documents}
 ''' + VERIFY_JWKS_GOOD
 
-JWKS_FIRST_KEY = JWKS_GOOD + '''
-
-def verify_with_jwks(token: str, jwks: dict) -> dict:
-    """Verify with the first published key, whatever the kid says."""
-    return jwt.decode(token, RSAAlgorithm.from_jwk(jwks["keys"][0]), algorithms=["RS256"], audience=security.AUDIENCE,
-                      issuer=security.ISSUER, leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
-'''
-
-JWKS_INCLUSIVE = JWKS_GOOD.replace("now < k.retired_at + grace_s", "now <= k.retired_at + grace_s") + VERIFY_JWKS_GOOD
-assert JWKS_INCLUSIVE != JWKS_GOOD + VERIFY_JWKS_GOOD
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 5 — TokenBucket
 # ---------------------------------------------------------------------------------------------------------------
-BUCKET_INIT = '''
-class TokenBucket:
-    """Per-client token buckets."""
 
-    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
-        self.rate, self.burst, self.clock = rate_per_s, burst, clock
-        self.buckets: dict[str, tuple[float, float]] = {}
-'''
-
-BUCKET_NO_CAP = BUCKET_INIT + '''
-    def allow(self, client: str) -> tuple[bool, float]:
-        """Refill without a cap: idle time banks requests."""
-        now = self.clock()
-        tokens, last = self.buckets.get(client, (self.burst, now))
-        tokens = tokens + (now - last) * self.rate
-        if tokens >= 1:
-            self.buckets[client] = (tokens - 1, now)
-            return True, 0.0
-        self.buckets[client] = (tokens, now)
-        return False, (1 - tokens) / self.rate
-'''
-
-BUCKET_GLOBAL = BUCKET_INIT + '''
-    def allow(self, client: str) -> tuple[bool, float]:
-        """One bucket shared by everybody."""
-        now = self.clock()
-        tokens, last = self.buckets.get("all", (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self.buckets["all"] = (tokens - 1, now)
-            return True, 0.0
-        self.buckets["all"] = (tokens, now)
-        return False, (1 - tokens) / self.rate
-'''
 
 BUCKET_FIXED_WINDOW = '''
 class TokenBucket:
@@ -247,45 +113,11 @@ class TokenBucket:
         return False, window + 1 - now
 '''
 
-BUCKET_REFUSAL_SPENDS = BUCKET_INIT + '''
-    def allow(self, client: str) -> tuple[bool, float]:
-        """Every request spends a token, even a refused one (the bucket goes negative)."""
-        now = self.clock()
-        tokens, last = self.buckets.get(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate) - 1
-        self.buckets[client] = (tokens, now)
-        if tokens >= 0:
-            return True, 0.0
-        return False, -tokens / self.rate
-'''
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 6 — find_secrets
 # ---------------------------------------------------------------------------------------------------------------
-SCANNER_PATTERNS_ONLY = r'''
-def find_secrets(text: str) -> list[int]:
-    """Only well-known token formats: misses generic keys and passwords."""
-    import re
-    patterns = [r"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", r"\bgh[pousr]_[A-Za-z0-9]{36}\b", r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
-                r"\b[sr]k_live_[A-Za-z0-9]{20,}", r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}"]
-    return [n for n, line in enumerate(text.splitlines(), start=1) if any(re.search(p, line) for p in patterns)]
-'''
 
-SCANNER_ENTROPY_ONLY = r'''
-def find_secrets(text: str) -> list[int]:
-    """Any long high-entropy token: flags checksums and base64 data, misses human passwords."""
-    import math
-    import re
-
-    def entropy(s: str) -> float:
-        return -sum(s.count(c) / len(s) * math.log2(s.count(c) / len(s)) for c in set(s))
-
-    found = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if any(len(tok) >= 20 and entropy(tok) >= 4.0 for tok in re.split(r"[\s\"'=:,]+", line)):
-            found.append(n)
-    return found
-'''
 
 SCANNER_KEYWORDS_ONLY = r'''
 def find_secrets(text: str) -> list[int]:
@@ -362,81 +194,1631 @@ def _variant(old: str, new: str) -> str:
     return HARDENED.replace(old, new)
 
 
-HARDENED_NO_BODY_LIMIT = _variant(
-    'app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)', 'app = FastAPI(title="notes (hardened)")'
-)
-
-HARDENED_NO_RETRY_AFTER = _variant(
-    '''    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
-''',
-    '''    limiter = kit.new_limiter()
-''',
-).replace(
-    '''    def login(body: Login) -> dict:
-''',
-    '''    def login(body: Login, request: Request) -> dict:
-        if not limiter.allow(request.client.host)[0]:
-            raise HTTPException(429, "too many attempts")  # no Retry-After: clients can only guess
-''',
-).replace('def make_hardened_app(', 'from fastapi import Request\n\n\ndef make_hardened_app(')
-
 HARDENED_UNVERIFIED_ME = _variant(
     "        claims = verified(authorization, kit.verify_access_token)",
     '        claims = jwt.decode(security.bearer(authorization), options={"verify_signature": False})',
 )
 
-HARDENED_TRUSTS_LOOPBACK = _variant(
-    '''    def audit(authorization: str | None = Header(default=None)) -> dict:
-        claims = verified(authorization, kit.verify_service_token)
-        return {"caller": claims["sub"], "events": []}''',
-    '''    def audit(request: Request) -> dict:
-        if request.client.host != "127.0.0.1":
-            raise HTTPException(403, "internal only")
-        return {"caller": "local", "events": []}''',
-).replace('def make_hardened_app(', 'from fastapi import Request\n\n\ndef make_hardened_app(')
 
+# ---------------------------------------------------------------------------------------------------------------
+# Wrong answers written from the student notebooks alone (docstrings and narrative), before the tests were read:
+# the red team of issue 11. Each violates one sentence of its docstring or of the narrative.
+# ---------------------------------------------------------------------------------------------------------------
+RED_TEAM = {
+    'search_users': [
+        (
+            "binds the prefix but does not escape the LIKE wildcards: '%' or '_' lists every user",
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ORDER BY username LIMIT 20", (prefix + "%",)
+    ).fetchall()
+    return [{"username": u, "email": e} for u, e in rows]
+''',
+        ),
+        (
+            'escapes % and _ but not the backslash itself: a prefix ending in a backslash escapes the final wildcard',
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    pattern = prefix.replace("%", "\\\\%").replace("_", "\\\\_") + "%"
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ESCAPE '\\\\' ORDER BY username LIMIT 20", (pattern,)
+    ).fetchall()
+    return [{"username": u, "email": e} for u, e in rows]
+''',
+        ),
+        (
+            "matches the prefix anywhere in the username ('%' on both sides), not only at the start",
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    escaped = prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_")
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ESCAPE '\\\\' ORDER BY username LIMIT 20",
+        ("%" + escaped + "%",),
+    ).fetchall()
+    return [{"username": u, "email": e} for u, e in rows]
+''',
+        ),
+        (
+            'no LIMIT: a short prefix returns every matching user, not at most 20',
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    pattern = prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_") + "%"
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ESCAPE '\\\\' ORDER BY username", (pattern,)
+    ).fetchall()
+    return [{"username": u, "email": e} for u, e in rows]
+''',
+        ),
+        (
+            'LIMIT without ORDER BY, sorted in Python afterwards: the 20 rows are the first inserted, not the first by name',
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    pattern = prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_") + "%"
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ESCAPE '\\\\' LIMIT 20", (pattern,)
+    ).fetchall()
+    return sorted(({"username": u, "email": e} for u, e in rows), key=lambda row: row["username"])
+''',
+        ),
+        (
+            "forgets the empty prefix: '' becomes the pattern '%' and returns the first 20 users instead of []",
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    pattern = prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_") + "%"
+    rows = conn.execute(
+        "SELECT username, email FROM users WHERE username LIKE ? ESCAPE '\\\\' ORDER BY username LIMIT 20", (pattern,)
+    ).fetchall()
+    return [{"username": u, "email": e} for u, e in rows]
+''',
+        ),
+        (
+            'escapes quotes by hand and formats the prefix into the SQL text instead of binding it',
+            '''def search_users(conn: sqlite3.Connection, prefix: str) -> list[dict]:
+    """Users whose username starts with `prefix`: [{"username": ..., "email": ...}], sorted by username, at most 20.
+
+    `prefix` is data, never SQL: pass it as a bound parameter (`?`). Inside LIKE, `%` and `_` in the prefix must
+    match themselves: escape them (and the backslash) and add ESCAPE '\\\\'. An empty prefix returns [].
+    Return only the username and email columns.
+    """
+    if not prefix:
+        return []
+    pattern = prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_").replace("'", "''") + "%"
+    sql = f"SELECT username, email FROM users WHERE username LIKE '{pattern}' ESCAPE '\\\\' ORDER BY username LIMIT 20"
+    return [{"username": u, "email": e} for u, e in conn.execute(sql).fetchall()]
+''',
+        ),
+    ],
+    'password_hashing': [
+        (
+            'catches only VerifyMismatchError: a malformed stored hash raises InvalidHashError instead of (False, None)',
+            '''from argon2.exceptions import VerifyMismatchError
+
+
+def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    try:
+        hasher.verify(stored_hash, password)
+    except VerifyMismatchError:
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, hasher.hash(password)
+    return True, None
+''',
+        ),
+        (
+            'never upgrades: returns (True, None) even when the stored hash used other parameters',
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    try:
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    return True, None
+''',
+        ),
+        (
+            "rehashes with PasswordHasher()'s defaults instead of the given hasher's parameters",
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    try:
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, PasswordHasher().hash(password)
+    return True, None
+''',
+        ),
+        (
+            "the 'fresh hash' hashes the old hash string, not the password: the upgraded hash no longer verifies",
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    try:
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, hasher.hash(stored_hash)
+    return True, None
+''',
+        ),
+        (
+            "hash_password ignores the given hasher and always uses the course's cheap parameters",
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return security.cheap_hasher().hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    try:
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, hasher.hash(password)
+    return True, None
+''',
+        ),
+        (
+            "truncates passwords to 72 bytes (a bcrypt habit): a long password's 72-byte prefix plus anything verifies",
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password.encode()[:72])
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    secret = password.encode()[:72]  # bound the work per login
+    try:
+        hasher.verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, hasher.hash(secret)
+    return True, None
+''',
+        ),
+        (
+            'computes the upgrade before verifying: a WRONG password on an outdated hash returns (False, new_hash)',
+            '''def hash_password(password: str, hasher: PasswordHasher) -> str:
+    """An argon2id hash of `password` made with `hasher` (salted: two calls give two different strings)."""
+    return hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> tuple[bool, str | None]:
+    """Check `password` against `stored_hash`.
+
+    Returns (True, new_hash) when it matches — new_hash is a fresh hash made with `hasher` if the stored hash used
+    other parameters (hasher.check_needs_rehash), else None — and (False, None) when it does not match or the
+    stored hash is not a valid argon2 hash. Never raises for those cases.
+    """
+    new_hash = None
+    try:
+        if hasher.check_needs_rehash(stored_hash):
+            new_hash = hasher.hash(password)
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, new_hash
+    return True, new_hash
+''',
+        ),
+    ],
+    'verify_token': [
+        (
+            'no issuer check: a token from any issuer that signs with a trusted key is accepted',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+    return jwt.decode(token, keys[kid], algorithms=["RS256"], audience=security.AUDIENCE, leeway=security.LEEWAY_S,
+                      options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+''',
+        ),
+        (
+            'requires no claims: a token without exp (one that never expires) or without sub is accepted',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+    return jwt.decode(token, keys[kid], algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                      leeway=security.LEEWAY_S)
+''',
+        ),
+        (
+            'leeway of 60 s instead of security.LEEWAY_S (30 s): a token expired 45 s ago is accepted',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+    return jwt.decode(token, keys[kid], algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                      leeway=60, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+''',
+        ),
+        (
+            'ignores kid and tries every trusted key: a token with an unknown, missing or mismatched kid is accepted',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    for key in keys.values():
+        try:
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+        except jwt.InvalidSignatureError:
+            continue
+    raise jwt.InvalidSignatureError("no trusted key verifies this token")
+''',
+        ),
+        (
+            'falls back to the first key when the kid is missing or unknown, instead of refusing the token',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    key = keys.get(kid) if kid in keys else next(iter(keys.values()))
+    return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                      leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+''',
+        ),
+        (
+            'checks aud by equality: refuses a valid token whose aud is a list that contains security.AUDIENCE',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+    claims = jwt.decode(token, keys[kid], algorithms=["RS256"], issuer=security.ISSUER, leeway=security.LEEWAY_S,
+                        options={"require": ["exp", "iat", "iss", "aud", "sub"], "verify_aud": False})
+    if claims["aud"] != security.AUDIENCE:
+        raise jwt.InvalidAudienceError("this token is for another service")
+    return claims
+''',
+        ),
+        (
+            'checks exp by hand and forgets nbf and iat: a token that is not valid yet is accepted',
+            '''def verify_token(token: str, keys: dict) -> dict:
+    """Return the claims of a valid access token; raise jwt.InvalidTokenError (or another jwt.PyJWTError) otherwise.
+
+    Valid means all of:
+    - the header's `kid` names one of `keys` (kid -> RSA public key); verify with THAT key;
+    - the algorithm is RS256 — pinned, never read from the header;
+    - iss == security.ISSUER and aud contains security.AUDIENCE;
+    - the claims exp, iat, iss, aud and sub are present;
+    - exp, nbf and iat hold, allowing security.LEEWAY_S seconds of clock skew.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+    claims = jwt.decode(token, keys[kid], algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                        options={"require": ["exp", "iat", "iss", "aud", "sub"], "verify_exp": False,
+                                 "verify_nbf": False, "verify_iat": False})
+    if claims["exp"] <= time.time() - security.LEEWAY_S:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return claims
+''',
+        ),
+    ],
+    'key_rotation': [
+        (
+            'publishes a key retired exactly grace_s seconds ago (<= instead of <): one grace period too long',
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if key.retired_at is None or now <= key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid:
+            key = RSAAlgorithm.from_jwk(jwk)
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    raise jwt.InvalidTokenError(f"no JWK with kid {kid!r}")
+''',
+        ),
+        (
+            'tests retired_at by truthiness: a key retired at time 0.0 counts as active and is published forever',
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if not key.retired_at or now < key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid:
+            key = RSAAlgorithm.from_jwk(jwk)
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    raise jwt.InvalidTokenError(f"no JWK with kid {kid!r}")
+''',
+        ),
+        (
+            'recomputes the kid from the key (security.key_id) instead of publishing key.kid',
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if key.retired_at is None or now < key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": security.key_id(key.private_key), "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid:
+            key = RSAAlgorithm.from_jwk(jwk)
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    raise jwt.InvalidTokenError(f"no JWK with kid {kid!r}")
+''',
+        ),
+        (
+            "removes expired keys from the caller's list while building the document (mutates its input)",
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    for key in list(keys):
+        if key.retired_at is not None and now >= key.retired_at + grace_s:
+            keys.remove(key)  # expired: forget it
+    published = []
+    for key in keys:
+        jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+        jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+        published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid:
+            key = RSAAlgorithm.from_jwk(jwk)
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    raise jwt.InvalidTokenError(f"no JWK with kid {kid!r}")
+''',
+        ),
+        (
+            'verify_with_jwks ignores the kid and tries every published key until one verifies',
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if key.retired_at is None or now < key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    for jwk in jwks.get("keys", []):
+        key = RSAAlgorithm.from_jwk(jwk)
+        try:
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+        except jwt.InvalidSignatureError:
+            continue
+    raise jwt.InvalidSignatureError("no published key verifies this token")
+''',
+        ),
+        (
+            'verify_with_jwks has no leeway: a token that expired 10 s ago (clock skew) is refused',
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if key.retired_at is None or now < key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    kid = jwt.get_unverified_header(token).get("kid")
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid:
+            key = RSAAlgorithm.from_jwk(jwk)
+            return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                              options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    raise jwt.InvalidTokenError(f"no JWK with kid {kid!r}")
+''',
+        ),
+        (
+            "when the kid is not in the JWKS, trusts the key embedded in the token's own header (jwk)",
+            '''def jwks_document(keys: list, now: float, grace_s: float) -> dict:
+    """The JWKS to publish at `now`: {"keys": [jwk, ...]}.
+
+    Publish the active key (retired_at is None) and every key retired less than grace_s seconds ago
+    (now < retired_at + grace_s). Each JWK holds the public members only (kty, n, e) plus
+    "kid": key.kid, "use": "sig" and "alg": "RS256".
+    """
+    published = []
+    for key in keys:
+        if key.retired_at is None or now < key.retired_at + grace_s:
+            jwk = RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+            jwk.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
+            published.append(jwk)
+    return {"keys": published}
+
+
+def verify_with_jwks(token: str, jwks: dict) -> dict:
+    """Claims of a token verified with the JWK whose kid its header names; jwt.PyJWTError otherwise.
+
+    Same rules as verify_token: RS256 pinned, iss == security.ISSUER, aud has security.AUDIENCE,
+    exp/iat/iss/aud/sub required, security.LEEWAY_S seconds of leeway.
+    """
+    header = jwt.get_unverified_header(token)
+    matches = [jwk for jwk in jwks.get("keys", []) if jwk.get("kid") == header.get("kid")]
+    jwk = matches[0] if matches else header.get("jwk")  # a new key the JWKS cache has not seen yet
+    if jwk is None:
+        raise jwt.InvalidTokenError("no key for this token")
+    key = RSAAlgorithm.from_jwk(jwk)
+    return jwt.decode(token, key, algorithms=["RS256"], audience=security.AUDIENCE, issuer=security.ISSUER,
+                      leeway=security.LEEWAY_S, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+''',
+        ),
+    ],
+    'token_bucket': [
+        (
+            'refills in whole tokens and restarts the refill clock on every call: frequent requests never earn a token',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.buckets = {}  # client -> (tokens, time of the last refill)
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + int((now - last) * self.rate_per_s))
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0.0
+        self.buckets[client] = (tokens, now)
+        return False, (1 - tokens) / self.rate_per_s
+''',
+        ),
+        (
+            'no cap: an idle client saves up more than `burst` tokens and can fire a huge burst later',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.buckets = {}  # client -> (tokens, time of the last refill)
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = tokens + (now - last) * self.rate_per_s
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0.0
+        self.buckets[client] = (tokens, now)
+        return False, (1 - tokens) / self.rate_per_s
+''',
+        ),
+        (
+            'the retry delay is always 1 / rate_per_s, ignoring the fraction of a token that has already refilled',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.buckets = {}  # client -> (tokens, time of the last refill)
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0.0
+        self.buckets[client] = (tokens, now)
+        return False, 1 / self.rate_per_s
+''',
+        ),
+        (
+            "the buckets dict is a class attribute: two limiters share their clients' tokens",
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    buckets: dict = {}  # client -> (tokens, time of the last refill)
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0.0
+        self.buckets[client] = (tokens, now)
+        return False, (1 - tokens) / self.rate_per_s
+''',
+        ),
+        (
+            'bounds memory by forgetting every client past 10,000: an attacker who drained its bucket gets a full one back',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.buckets = {}  # client -> (tokens, time of the last refill)
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        if client not in self.buckets and len(self.buckets) >= 10_000:
+            self.buckets.clear()  # keep memory bounded
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0.0
+        self.buckets[client] = (tokens, now)
+        return False, (1 - tokens) / self.rate_per_s
+''',
+        ),
+        (
+            'a refused request restarts the refill clock without keeping the refilled fraction: retrying early costs time',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.tokens = {}
+        self.last = {}
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens = self.tokens.get(client, self.burst)
+        elapsed = now - self.last.get(client, now)
+        self.last[client] = now
+        tokens = min(self.burst, tokens + elapsed * self.rate_per_s)
+        if tokens < 1:
+            return False, (1 - tokens) / self.rate_per_s
+        self.tokens[client] = tokens - 1
+        return True, 0.0
+''',
+        ),
+        (
+            'returns the int 0 instead of the float 0.0 for an allowed request (and an int delay when it is whole)',
+            '''class TokenBucket:
+    """One token bucket per client: a new client starts with `burst` tokens; tokens refill continuously at
+    `rate_per_s` per second, never above `burst`; an allowed request spends one token. Time comes only from clock()."""
+
+    def __init__(self, rate_per_s: float, burst: int, clock: Callable[[], float]) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self.clock = clock
+        self.buckets = {}  # client -> (tokens, time of the last refill)
+
+    def allow(self, client: str) -> tuple[bool, float]:
+        """(True, 0.0) and spend a token if `client` has one; else (False, seconds until it will have one).
+
+        A refused request spends nothing.
+        """
+        now = self.clock()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return True, 0
+        self.buckets[client] = (tokens, now)
+        wait = (1 - tokens) / self.rate_per_s
+        return False, int(wait) if wait == int(wait) else wait
+''',
+        ),
+    ],
+    'secret_scanner': [
+        (
+            'memorises the visible corpus (seed 7): flags its secret lines plus a few provider patterns, nothing generic',
+            '''import re
+
+from backendlab import security
+
+KNOWN = {line for f in security.make_secret_corpus(seed=7)
+         for n, line in enumerate(f.text.splitlines(), start=1) if n in f.secret_lines}
+PATTERNS = [r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b", r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b", r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",
+            r"\\b[sr]k_live_[A-Za-z0-9]{20,}", r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}"]
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    return [n for n, line in enumerate(text.splitlines(), start=1)
+            if line in KNOWN or any(re.search(p, line) for p in PATTERNS)]
+''',
+        ),
+        (
+            'entropy threshold 4.5 tuned to skip hex checksums: hex API tokens (at most 4 bits/char) are never flagged',
+            '''import math
+import re
+
+PATTERNS = [
+    r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b",  # AWS access key id
+    r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b",  # GitHub token
+    r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",  # Slack token
+    r"\\b[sr]k_live_[A-Za-z0-9]{20,}",  # Stripe live key
+    r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}",  # private key PEM header
+    r"\\beyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}\\.[\\w-]{8,}",  # JWT
+    r"[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s:@]+@",  # credentials in a URL
+]
+ASSIGNMENT = re.compile(r"""(?i)([\\w.-]*(?:key|secret|token|passw(?:or)?d|pwd)[\\w.-]*)["']?\\s*[:=]\\s*(["']?)([^\\s"',;]*)\\2""")
+PLACEHOLDERS = ("your", "example", "changeme", "replace", "xxxx", "dummy", "placeholder", "redacted", "todo")
+
+
+def entropy(value: str) -> float:
+    counts = {ch: value.count(ch) for ch in set(value)}
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values()) if value else 0.0
+
+
+def is_literal(value: str, quoted: bool) -> bool:
+    if not value or value[0] in "$<{" or len(set(value)) <= 2 or any(w in value.lower() for w in PLACEHOLDERS):
+        return False
+    return quoted or not ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\\w*(\\.\\w+)+", value))
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(re.search(p, line) for p in PATTERNS):
+            found.append(number)
+            continue
+        for match in ASSIGNMENT.finditer(line):
+            name, quote, value = match.group(1).lower(), match.group(2), match.group(3)
+            if not is_literal(value, bool(quote)):
+                continue
+            if re.search("passw|pwd", name):
+                if len(value) >= 6 and not value.isdigit():
+                    found.append(number)
+                    break
+            elif len(value) >= 16 and entropy(value) >= 4.5:
+                found.append(number)
+                break
+    return found
+''',
+        ),
+        (
+            'loops rule by rule over the whole text: line numbers come back unsorted and duplicated',
+            '''import math
+import re
+
+PATTERNS = [
+    r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b",  # AWS access key id
+    r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b",  # GitHub token
+    r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",  # Slack token
+    r"\\b[sr]k_live_[A-Za-z0-9]{20,}",  # Stripe live key
+    r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}",  # private key PEM header
+    r"\\beyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}\\.[\\w-]{8,}",  # JWT
+    r"[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s:@]+@",  # credentials in a URL
+]
+ASSIGNMENT = re.compile(r"""(?i)([\\w.-]*(?:key|secret|token|passw(?:or)?d|pwd)[\\w.-]*)["']?\\s*[:=]\\s*(["']?)([^\\s"',;]*)\\2""")
+PLACEHOLDERS = ("your", "example", "changeme", "replace", "xxxx", "dummy", "placeholder", "redacted", "todo")
+
+
+def entropy(value: str) -> float:
+    counts = {ch: value.count(ch) for ch in set(value)}
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values()) if value else 0.0
+
+
+def is_literal(value: str, quoted: bool) -> bool:
+    if not value or value[0] in "$<{" or len(set(value)) <= 2 or any(w in value.lower() for w in PLACEHOLDERS):
+        return False
+    return quoted or not ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\\w*(\\.\\w+)+", value))
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    lines = text.splitlines()
+    found = []
+    for pattern in PATTERNS:
+        found += [n for n, line in enumerate(lines, start=1) if re.search(pattern, line)]
+    for n, line in enumerate(lines, start=1):
+        for match in ASSIGNMENT.finditer(line):
+            name, quote, value = match.group(1).lower(), match.group(2), match.group(3)
+            if not is_literal(value, bool(quote)):
+                continue
+            if (re.search("passw|pwd", name) and len(value) >= 6 and not value.isdigit()) or (
+                    len(value) >= 16 and entropy(value) >= 3.5):
+                found.append(n)
+    return found
+''',
+        ),
+        (
+            "password rule copies the generator's shape (Word + year + symbol, or 12+ random chars): other passwords slip by",
+            '''import math
+import re
+
+PATTERNS = [
+    r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b",  # AWS access key id
+    r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b",  # GitHub token
+    r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",  # Slack token
+    r"\\b[sr]k_live_[A-Za-z0-9]{20,}",  # Stripe live key
+    r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}",  # private key PEM header
+    r"\\beyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}\\.[\\w-]{8,}",  # JWT
+    r"[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s:@]+@",  # credentials in a URL
+]
+ASSIGNMENT = re.compile(r"""(?i)([\\w.-]*(?:key|secret|token|passw(?:or)?d|pwd)[\\w.-]*)["']?\\s*[:=]\\s*(["']?)([^\\s"',;]*)\\2""")
+PLACEHOLDERS = ("your", "example", "changeme", "replace", "xxxx", "dummy", "placeholder", "redacted", "todo")
+
+
+def entropy(value: str) -> float:
+    counts = {ch: value.count(ch) for ch in set(value)}
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values()) if value else 0.0
+
+
+def is_literal(value: str, quoted: bool) -> bool:
+    if not value or value[0] in "$<{" or len(set(value)) <= 2 or any(w in value.lower() for w in PLACEHOLDERS):
+        return False
+    return quoted or not ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\\w*(\\.\\w+)+", value))
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(re.search(p, line) for p in PATTERNS):
+            found.append(number)
+            continue
+        for match in ASSIGNMENT.finditer(line):
+            name, quote, value = match.group(1).lower(), match.group(2), match.group(3)
+            if not is_literal(value, bool(quote)):
+                continue
+            if re.search("passw|pwd", name):
+                if re.fullmatch(r"[A-Z][a-z]+(19|20)\\d\\d[!#$%&*?]", value) or (len(value) >= 12 and entropy(value) >= 3.3):
+                    found.append(number)
+                    break
+            elif len(value) >= 16 and entropy(value) >= 3.5:
+                found.append(number)
+                break
+    return found
+''',
+        ),
+        (
+            'treats every unquoted dotted value as code: SENDGRID_API_KEY=SG.xxxx.yyyy in a .env file is skipped',
+            '''import math
+import re
+
+PATTERNS = [
+    r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b",  # AWS access key id
+    r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b",  # GitHub token
+    r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",  # Slack token
+    r"\\b[sr]k_live_[A-Za-z0-9]{20,}",  # Stripe live key
+    r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}",  # private key PEM header
+    r"\\beyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}\\.[\\w-]{8,}",  # JWT
+    r"[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s:@]+@",  # credentials in a URL
+]
+ASSIGNMENT = re.compile(r"""(?i)([\\w.-]*(?:key|secret|token|passw(?:or)?d|pwd)[\\w.-]*)["']?\\s*[:=]\\s*(["']?)([^\\s"',;]*)\\2""")
+PLACEHOLDERS = ("your", "example", "changeme", "replace", "xxxx", "dummy", "placeholder", "redacted", "todo")
+
+
+def entropy(value: str) -> float:
+    counts = {ch: value.count(ch) for ch in set(value)}
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values()) if value else 0.0
+
+
+def is_literal(value: str, quoted: bool) -> bool:
+    if not value or value[0] in "$<{" or len(set(value)) <= 2 or any(w in value.lower() for w in PLACEHOLDERS):
+        return False
+    return quoted or not ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\\w*(\\.\\w+)+", value))
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(re.search(p, line) for p in PATTERNS):
+            found.append(number)
+            continue
+        for match in ASSIGNMENT.finditer(line):
+            name, quote, value = match.group(1).lower(), match.group(2), match.group(3)
+            if not is_literal(value, bool(quote)):
+                continue
+            if re.search("passw|pwd", name):
+                if len(value) >= 6 and not value.isdigit():
+                    found.append(number)
+                    break
+            elif len(value) >= 16 and entropy(value) >= 3.5:
+                found.append(number)
+                break
+    return found
+''',
+        ),
+        (
+            'skips lines longer than 120 characters (minified or data lines): long one-line keys and URLs are missed',
+            '''import math
+import re
+
+PATTERNS = [
+    r"\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b",  # AWS access key id
+    r"\\bgh[pousr]_[A-Za-z0-9]{36}\\b",  # GitHub token
+    r"\\bxox[abposr]-[A-Za-z0-9-]{10,}",  # Slack token
+    r"\\b[sr]k_live_[A-Za-z0-9]{20,}",  # Stripe live key
+    r"-{5}BEGIN (?:[A-Z]+ )*PRIVATE KEY-{5}",  # private key PEM header
+    r"\\beyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}\\.[\\w-]{8,}",  # JWT
+    r"[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s:@]+@",  # credentials in a URL
+]
+ASSIGNMENT = re.compile(r"""(?i)([\\w.-]*(?:key|secret|token|passw(?:or)?d|pwd)[\\w.-]*)["']?\\s*[:=]\\s*(["']?)([^\\s"',;]*)\\2""")
+PLACEHOLDERS = ("your", "example", "changeme", "replace", "xxxx", "dummy", "placeholder", "redacted", "todo")
+
+
+def entropy(value: str) -> float:
+    counts = {ch: value.count(ch) for ch in set(value)}
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values()) if value else 0.0
+
+
+def is_literal(value: str, quoted: bool) -> bool:
+    if not value or value[0] in "$<{" or len(set(value)) <= 2 or any(w in value.lower() for w in PLACEHOLDERS):
+        return False
+    return quoted or not ("(" in value or "[" in value or re.fullmatch(r"[A-Za-z_]\\w*(\\.\\w+)+", value))
+
+
+def find_secrets(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` that contain a secret, in increasing order."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > 120:
+            continue
+        if any(re.search(p, line) for p in PATTERNS):
+            found.append(number)
+            continue
+        for match in ASSIGNMENT.finditer(line):
+            name, quote, value = match.group(1).lower(), match.group(2), match.group(3)
+            if not is_literal(value, bool(quote)):
+                continue
+            if re.search("passw|pwd", name):
+                if len(value) >= 6 and not value.isdigit():
+                    found.append(number)
+                    break
+            elif len(value) >= 16 and entropy(value) >= 3.5:
+                found.append(number)
+                break
+    return found
+''',
+        ),
+    ],
+    'hardened_service': [
+        (
+            'checks only the Content-Length header for the body limit: a chunked body without it is parsed whole',
+            '''from fastapi import Request
+from fastapi.responses import JSONResponse
+
+EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)")
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next):
+        if int(request.headers.get("content-length") or 0) > kit.max_body_bytes:
+            return JSONResponse({"detail": "request body too large"}, status_code=413)
+        return await call_next(request)
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            'keys the rate limit on X-Forwarded-For: an attacker who sends a new address each time is never limited',
+            '''import math
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    limiter = kit.new_limiter()
+
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next):
+        if request.url.path == "/login":
+            direct = request.client.host if request.client else "unknown"
+            client = request.headers.get("x-forwarded-for", direct).split(",")[0].strip()  # the real client behind a proxy
+            allowed, retry = limiter.allow(client)
+            if not allowed:
+                return JSONResponse({"detail": "too many requests"}, status_code=429,
+                                    headers={"Retry-After": str(max(1, math.ceil(retry)))})
+        return await call_next(request)
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            'spends a limiter token only on failed logins: after a burst of wrong guesses the right password still gets 200',
+            '''import math
+
+from fastapi import Request
+
+EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    limiter = kit.new_limiter()
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody, request: Request) -> dict:
+        if store.check_password(body.username, body.password):
+            events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+            return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+        allowed, retry = limiter.allow(request.client.host if request.client else "unknown")  # only failures count
+        if not allowed:
+            raise HTTPException(429, "too many failed logins", headers={"Retry-After": str(max(1, math.ceil(retry)))})
+        raise HTTPException(401, "wrong username or password")
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            "lets an admin's user access token into /internal/audit: a token for the notes API, not the audit service",
+            '''EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        token = security.bearer(authorization)
+        try:
+            caller = kit.verify_service_token(token)["sub"]
+        except jwt.PyJWTError:
+            try:
+                claims = kit.verify_access_token(token)  # operators may read the audit log too
+            except jwt.PyJWTError:
+                raise HTTPException(401, "service token required") from None
+            if claims.get("role") != "admin":
+                raise HTTPException(401, "service token required")
+            caller = claims["sub"]
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            "401 bodies echo the library's error text (and with it the attacker's kid): the refusal explains itself",
+            '''EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError as exc:
+            raise HTTPException(401, f"invalid token: {exc}", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError as exc:
+            raise HTTPException(401, f"service token required: {exc}") from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            'answers 404 for an unknown username and 401 for a wrong password: the login form enumerates accounts',
+            '''EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if body.username not in {row["username"] for row in store.search(body.username)}:
+            raise HTTPException(404, "no such user")
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+        (
+            "copies notebook 1's email pattern ([a-z]{2,}): bob@example.COM is refused although domains are case-insensitive",
+            '''EMAIL = r"^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"
+
+
+def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+    store = kit.new_store()
+    events = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=8, max_length=128)
+        email: str = Field(max_length=254, pattern=EMAIL)
+
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"username": claims["sub"], "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list[dict]:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+''',
+        ),
+    ],
+}
 
 WRONG_ANSWERS = {
-    "search_users": [
-        ("pastes the prefix into the SQL with an f-string (the original bug)", SEARCH_FSTRING),
-        ("binds the value but leaves LIKE's % and _ as wildcards", SEARCH_NO_ESCAPE),
-        ("strips quotes instead of binding: o'brien can no longer be found", SEARCH_STRIP_QUOTES),
-        ("SELECT * returns password_hash and role", SEARCH_SELECT_STAR),
+    'search_users': RED_TEAM['search_users'] + [
+        ('pastes the prefix into the SQL with an f-string (the original bug)', SEARCH_FSTRING),
     ],
-    "password_hashing": [
-        ("stores an unsalted SHA-256: a fast hash", PASSWORDS_SHA256),
-        ("never rehashes when the parameters change", PASSWORDS_NO_REHASH),
-        ("lets VerifyMismatchError escape on a wrong password", PASSWORDS_RAISES),
-        ("compares a fresh hash with the stored one (each hash has its own salt)", PASSWORDS_EQUALITY),
+    'password_hashing': RED_TEAM['password_hashing'] + [
+        ('stores an unsalted SHA-256: a fast hash', PASSWORDS_SHA256),
     ],
-    "verify_token": [
-        ("no leeway: refuses tokens that expired a few seconds ago", VERIFY_NO_LEEWAY),
-        ("switches the audience check off", VERIFY_NO_AUDIENCE),
+    'verify_token': RED_TEAM['verify_token'] + [
         ("takes the algorithm from the token's own header", VERIFY_HEADER_ALG),
-        ("ignores kid and never checks the issuer", VERIFY_NO_ISSUER),
     ],
-    "key_rotation": [
-        ("publishes retired keys forever (no grace cut-off)", JWKS_FOREVER),
-        ("builds the JWK from the private key: publishes d, p, q", JWKS_PRIVATE),
-        ("verifies with the first JWK whatever the kid says", JWKS_FIRST_KEY),
-        ("keeps a key at exactly retired_at + grace_s (closed interval)", JWKS_INCLUSIVE),
+    'key_rotation': RED_TEAM['key_rotation'] + [
+        ('builds the JWK from the private key: publishes d, p, q', JWKS_PRIVATE),
     ],
-    "token_bucket": [
-        ("refills without the burst cap", BUCKET_NO_CAP),
-        ("one bucket shared by every client", BUCKET_GLOBAL),
-        ("a fixed window per whole second instead of a bucket", BUCKET_FIXED_WINDOW),
-        ("refused requests spend tokens too", BUCKET_REFUSAL_SPENDS),
+    'token_bucket': RED_TEAM['token_bucket'] + [
+        ('a fixed window per whole second instead of a bucket', BUCKET_FIXED_WINDOW),
     ],
-    "secret_scanner": [
-        ("provider patterns only: misses generic keys and passwords", SCANNER_PATTERNS_ONLY),
-        ("entropy only: flags checksums, misses human passwords", SCANNER_ENTROPY_ONLY),
-        ("keywords only: flags lookups, docs and placeholders", SCANNER_KEYWORDS_ONLY),
-        ("line numbers counted from 0", SCANNER_ZERO_BASED),
+    'secret_scanner': RED_TEAM['secret_scanner'] + [
+        ('keywords only: flags lookups, docs and placeholders', SCANNER_KEYWORDS_ONLY),
+        ('line numbers counted from 0', SCANNER_ZERO_BASED),
     ],
-    "hardened_service": [
-        ("no body size limit: a 64 KiB body gets a 422 after parsing, not a 413", HARDENED_NO_BODY_LIMIT),
-        ("rate-limits without a Retry-After header", HARDENED_NO_RETRY_AFTER),
-        ("reads /me claims without verifying the signature", HARDENED_UNVERIFIED_ME),
-        ("trusts loopback on the internal route", HARDENED_TRUSTS_LOOPBACK),
+    'hardened_service': RED_TEAM['hardened_service'] + [
+        ('reads /me claims without verifying the signature', HARDENED_UNVERIFIED_ME),
     ],
 }
