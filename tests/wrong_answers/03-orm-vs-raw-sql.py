@@ -366,7 +366,8 @@ _EX6_HEAD = '''def search_customers(conn, name_prefix: str, country: str | None 
 
 def _ex6(pattern='escaped + "%"', escape_expr='name_prefix.replace("\\\\", "\\\\\\\\").replace("%", "\\\\%").replace("_", "\\\\_")',
          like="name LIKE :pattern ESCAPE '\\\\'", country_test="country is not None",
-         order='{columns[sort]}, id', limit_sql=":limit", rows="[(int(i), str(n), str(c)) for i, n, c in conn.execute(text(sql), params)]") -> str:
+         order='{columns[sort]}, id', limit_sql=":limit",
+         rows="[(int(i), str(n), str(c)) for i, n, c in conn.execute(text(sql), params)]") -> str:
     return _EX6_HEAD + f'''    escaped = {escape_expr}
     sql = "SELECT id, name, country FROM customers WHERE {like}"
     params = {{"pattern": {pattern}, "limit": int(limit)}}
