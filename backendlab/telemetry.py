@@ -371,7 +371,9 @@ def call_orders(client: httpx.Client, path: str) -> httpx.Response:
 def histogram_quantile(buckets: Sequence[tuple[float, float]], q: float) -> float:
     """Reference answer of exercise 4: PromQL's histogram_quantile for classic (le, cumulative count) buckets.
 
-    Follows promql/quantile.go (bucketQuantile) and https://prometheus.io/docs/prometheus/latest/querying/functions/.
+    Follows promql/quantile.go (bucketQuantile, with coalesceBuckets, correctPrecisionErrors and ensureMonotonic)
+    and https://prometheus.io/docs/prometheus/latest/querying/functions/; tests/test_telemetry.py compares it with a
+    line-by-line port of that Go code on generated histograms.
     """
     if math.isnan(q):
         return math.nan
@@ -388,6 +390,15 @@ def histogram_quantile(buckets: Sequence[tuple[float, float]], q: float) -> floa
             merged[-1][1] += count
         else:
             merged.append([le, count])
+    prev = merged[0][1]  # float noise: a count within 1e-12 (relative) of the one below it is set equal to it
+    for b in merged[1:]:
+        delta = abs(b[1] - prev)
+        if delta == 0:
+            continue
+        if (delta / b[1] if b[1] != 0 else math.inf) <= 1e-12:
+            b[1] = prev
+        else:
+            prev = b[1]
     highest = -math.inf  # counts are forced to be non-decreasing
     for b in merged:
         highest = max(highest, b[1])
@@ -519,6 +530,44 @@ def make_latency_series(seed: int, minutes: int = 480) -> tuple[list[float], lis
             labels.add(i)
         start += length
     return [round(x, 2) for x in series], sorted(labels)
+
+
+def make_latency_series_variant(seed: int, scale: float = 1.0, minutes: int = 600) -> tuple[list[float], list[int]]:
+    """Held-out latency series, made unlike make_latency_series: another scale, a trend, spikes AND downward dips.
+
+    `scale` multiplies every latency (0.2 for a 20 ms service, 8 for a 1 s one). Returns the series and the indices
+    of its upward spikes (1 to 4 points, 8 to 20 noise deviations above the baseline). The dips (a cache that warmed
+    up, traffic that drained) go as far below the baseline and are NOT anomalies for a detector of spikes above it.
+    Events alternate spike, dip, spike... at least 30 points apart, so a baseline disturbed by one has recovered.
+    """
+    rng = random.Random(seed * 7919 + 17)
+    base = rng.uniform(60, 140)
+    slope = rng.uniform(-0.04, 0.04)  # per minute: a slow trend over the window
+    swing = rng.uniform(5, 20)
+    period = rng.uniform(90, 400)
+    phase = rng.uniform(0, 2 * math.pi)
+    noise = rng.uniform(1.5, 5)
+    series = [
+        base + slope * t + swing * math.sin(2 * math.pi * t / period + phase) + rng.gauss(0, noise) for t in range(minutes)
+    ]
+    labels: set[int] = set()
+    start, spike = 30, rng.random() < 0.5
+    while True:
+        start += rng.randint(30, 60)
+        length = rng.randint(1, 4)
+        if start + length >= minutes:
+            break
+        size = rng.uniform(8, 20) * noise
+        for i in range(start, start + length):
+            jump = size * rng.uniform(0.8, 1.2)
+            if spike:
+                series[i] += jump
+                labels.add(i)
+            else:
+                series[i] = max(series[i] - jump, 0.2 * base)
+        start += length
+        spike = not spike
+    return [round(scale * x, 3) for x in series], sorted(labels)
 
 
 def make_request_series(

@@ -170,3 +170,132 @@ def test_detect_anomalies_finds_labelled_spikes_and_decides_causally() -> None:
 def test_latency_series_is_reproducible_for_a_seed() -> None:
     assert tel.make_latency_series(7) == tel.make_latency_series(7)
     assert tel.make_latency_series(7) != tel.make_latency_series(8)
+
+
+# --- histogram_quantile against a line-by-line port of Prometheus' promql/quantile.go (bucketQuantile) ---------------
+
+
+def _go_div(a: float, b: float) -> float:
+    """Go's float64 division: x/0 is ±Inf, 0/0 is NaN (Python raises instead)."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(INF, a) * math.copysign(1.0, b)
+
+
+def _prometheus_bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
+    """promql/quantile.go bucketQuantile, coalesceBuckets, correctPrecisionErrors(1e-12) and ensureMonotonic, as written in Go."""
+    if math.isnan(q):
+        return math.nan
+    if q < 0:
+        return -INF
+    if q > 1:
+        return INF
+    b = sorted(([float(le), float(c)] for le, c in buckets), key=lambda x: x[0])
+    if not b or not math.isinf(b[-1][0]):  # (Go indexes buckets[len-1]: PromQL never calls it without buckets)
+        return math.nan
+    merged = [b[0]]  # coalesceBuckets
+    for le, c in b[1:]:
+        if le == merged[-1][0]:
+            merged[-1][1] += c
+        else:
+            merged.append([le, c])
+    prev = merged[0][1]  # correctPrecisionErrors
+    for x in merged[1:]:
+        delta = abs(x[1] - prev)
+        if delta == 0:
+            continue
+        if _go_div(delta, x[1]) <= 1e-12:
+            x[1] = prev
+        else:
+            prev = x[1]
+    top = merged[0][1]  # ensureMonotonic
+    for x in merged[1:]:
+        if x[1] > top:
+            top = x[1]
+        elif x[1] < top:
+            x[1] = top
+    if len(merged) < 2:
+        return math.nan
+    observations = merged[-1][1]
+    if observations == 0:
+        return math.nan
+    rank = q * observations
+    i = next((k for k in range(len(merged) - 1) if merged[k][1] >= rank), len(merged) - 1)  # sort.Search
+    if i == len(merged) - 1:
+        return merged[-2][0]
+    if i == 0 and merged[0][0] <= 0:
+        return merged[0][0]
+    start, end, count = 0.0, merged[i][0], merged[i][1]
+    if i > 0:
+        start = merged[i - 1][0]
+        count -= merged[i - 1][1]
+        rank -= merged[i - 1][1]
+    return start + (end - start) * _go_div(rank, count)
+
+
+def _same_float(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_histogram_quantile_matches_prometheus_quantile_go_on_generated_histograms() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    bounds = st.sampled_from([-5.0, -1.0, -0.25, 0.0, 0.001, 0.1, 0.25, 0.5, 1.0, 2.5, 60.0, INF])
+    counts = st.one_of(st.integers(0, 50).map(float), st.floats(0, 1e6, allow_nan=False), st.sampled_from([1e15, 1e15 + 1.0]))
+    quantiles = st.one_of(st.sampled_from([0.0, 1.0, 0.5, -0.01, 1.01, math.nan]), st.floats(0, 1))
+
+    @settings(max_examples=3000, derandomize=True, database=None, deadline=None)
+    @given(st.lists(st.tuples(bounds, counts), max_size=8), quantiles)
+    def compare(buckets: list[tuple[float, float]], q: float) -> None:  # duplicates and decreasing counts included
+        assert _same_float(tel.histogram_quantile(buckets, q), _prometheus_bucket_quantile(q, buckets)), (buckets, q)
+
+    compare()
+
+
+@pytest.mark.parametrize(
+    ("buckets", "q", "expected"),
+    [
+        ([(0.1, 0), (0.5, 4), (INF, 4)], 0.0, math.nan),  # q=0 and an empty lowest bucket: Go computes 0 * (0/0)
+        ([(0.1, 3), (0.5, 4), (INF, 4)], 0.0, 0.0),
+        ([(0.1, 3), (0.5, 4), (INF, 4)], 1.0, 0.5),  # q=1: the first bucket holding every observation
+        ([(0.1, 3), (0.5, 4), (INF, 6)], 1.0, 0.5),  # ... or the +Inf bucket: the highest finite bound
+        ([(0.1, 5), (0.25, 5), (INF, 10)], 0.5, 0.1),  # a rank exactly on a count stops there (>=), empty buckets after it
+        ([(0.1, 1e15), (1.0, 1e15 + 0.1), (INF, 1e15 + 0.1)], 1.0, 0.1),  # within 1e-12: the same count (precision fix)
+        ([(-1.0, 2), (-0.5, 2), (0.0, 4), (INF, 4)], 0.5, -1.0),
+    ],
+)
+def test_histogram_quantile_on_every_path_of_quantile_go(buckets: list[tuple[float, float]], q: float, expected: float) -> None:
+    assert _same_float(tel.histogram_quantile(buckets, q), expected)
+    assert _same_float(_prometheus_bucket_quantile(q, buckets), expected)
+
+
+def test_histogram_quantile_leaves_the_callers_buckets_alone() -> None:
+    buckets = [(INF, 10), (0.1, 5), (1.0, 8)]
+    tel.histogram_quantile(buckets, 0.5)
+    assert buckets == [(INF, 10), (0.1, 5), (1.0, 8)]
+
+
+# --- the held-out latency generator of exercise 6 -------------------------------------------------------------------
+
+
+def test_latency_series_variant_has_spikes_above_and_unlabelled_dips_below_at_any_scale() -> None:
+    series, labels = tel.make_latency_series_variant(3, scale=8.0)
+    small, small_labels = tel.make_latency_series_variant(3, scale=0.2)
+    assert small_labels == labels and len(series) == 600 and min(small) > 0
+    assert series == pytest.approx([40 * x for x in small], rel=1e-3)
+    assert tel.make_latency_series_variant(3) != tel.make_latency_series_variant(4)
+    base = sorted(series)[len(series) // 2]
+    dips = [i for i, x in enumerate(series) if x < 0.6 * base]
+    assert labels and dips and not set(dips) & set(labels)
+
+
+def test_reference_detector_generalises_to_the_variant_and_ignores_dips() -> None:
+    hits = flagged = wanted = 0
+    for seed, scale in [(11, 0.2), (12, 1.0), (13, 8.0), (14, 3.0), (21, 1.0), (22, 0.2)]:
+        series, labels = tel.make_latency_series_variant(seed, scale)
+        found = set(tel.detect_anomalies(series))
+        hits, flagged, wanted = hits + len(found & set(labels)), flagged + len(found), wanted + len(labels)
+    assert hits / flagged >= 0.9 and hits / wanted >= 0.9
