@@ -197,6 +197,7 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
             ) from None
         sock = _bind(0)  # our own previous port was taken meanwhile: any free port will do
     chosen = sock.getsockname()[1]
+    prefix = proxy_prefix()
     offline_docs(app)
     config = uvicorn.Config(
         app,
@@ -205,6 +206,8 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
         # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then pick its own
         # address and walk past a per-client rate limit. The course's services see the real peer address.
         proxy_headers=False,
+        # behind jupyter-server-proxy the contract names /proxy/<port> as its server, so /docs' "Try it out" reaches us
+        root_path=f"{prefix}/{chosen}" if prefix else "",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=_run, args=(server, sock), name=f"service-{name}", daemon=True)

@@ -121,6 +121,14 @@ def test_public_url_goes_through_the_jupyter_proxy_on_a_hub_and_in_a_local_jupyt
     assert services.public_url(8123) == "/lab-base/proxy/8123/"
 
 
+def test_behind_the_proxy_the_contract_names_the_proxy_path_and_direct_calls_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
+    svc = services.serve(make_app(), name="t-proxy", quiet=True)
+    assert httpx.get(f"{svc.url}/openapi.json").json()["servers"] == [{"url": f"/user/ada/proxy/{svc.port}"}]
+    assert httpx.get(f"{svc.url}/hello").status_code == 200, "direct calls from the kernel still work"
+    assert "'openapi.json'" in httpx.get(f"{svc.url}/docs").text or '"openapi.json"' in httpx.get(f"{svc.url}/docs").text
+
+
 def test_docs_pages_work_offline_and_behind_any_proxy_path() -> None:
     svc = services.serve(make_app(), name="t-docs", quiet=True)
     for page in ("docs", "redoc"):
