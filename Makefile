@@ -62,8 +62,8 @@ grade: $(STAMP)  ## grade a class in sandboxes, in parallel: make grade MODULE=0
 modules: $(STAMP)  ## clean the solution notebooks and regenerate every student notebook in modules/
 	$(BIN)/python -m tools.notebooks all
 
-bench: $(DEV_STAMP)  ## time and measure the memory of every solution notebook, then the full test suite
-	$(BIN)/python -m tools.bench --with-suite
+bench: $(DEV_STAMP)  ## time and memory of every solution notebook, class grading, self-check, Binder size, the suite; SLOW=1: one busy core
+	$(BIN)/python -m tools.bench $(if $(SLOW),--slow --class-students 0,--with-suite)
 
 nbval: $(DEV_STAMP)  ## run one notebook cell by cell under pytest while authoring: make nbval NB=solutions/03-orm-vs-raw-sql/01-x.ipynb
 	@test -n "$(NB)" || { echo "usage: make nbval NB=path/to/notebook.ipynb"; exit 2; }

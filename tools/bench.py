@@ -1,5 +1,6 @@
-"""`make bench`: wall time, slowest cell and peak memory of every solution notebook, class-grading throughput
-(parallel sandboxed grading vs plain serial `nbgrader autograde`, side by side), and the test suite's wall time.
+"""`make bench`: wall time, slowest cell and peak memory of every solution notebook (SLOW=1: on one busy core), class grading
+(parallel sandboxed grading vs plain serial `nbgrader autograde`, side by side), the learner's self-check time, the Binder
+environment's size, and the test suite's wall time.
 
 Budgets (course design, on a 2-core machine): a notebook ≤ 60 s top to bottom, no cell > 20 s, kernel < 800 MB.
 Figures, not asserts: a busy machine makes timings noisy, so this prints and flags instead of failing tests.
@@ -8,6 +9,7 @@ Figures, not asserts: a busy machine makes timings noisy, so this prints and fla
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +24,7 @@ import psutil
 from nbclient import NotebookClient
 
 from backendlab import course
+from tools.slowmachine import slow_machine
 
 NOTEBOOK_BUDGET_S = 60.0
 CELL_BUDGET_S = 20.0
@@ -189,6 +192,68 @@ def class_grading(count: int, workers: int | None) -> str:
     ])
 
 
+def _dist_sizes() -> dict[str, float]:
+    """Installed size in MB of every distribution in this environment, by normalised name."""
+    import re
+    from importlib import metadata
+
+    sizes: dict[str, float] = {}
+    for dist in metadata.distributions():
+        total = 0
+        for file in dist.files or []:
+            try:
+                total += file.locate().stat().st_size
+            except OSError:
+                pass
+        sizes[re.sub(r"[-_.]+", "-", dist.metadata["Name"].lower())] = total / 2**20
+    return sizes
+
+
+def binder_size() -> str:
+    """What the learner's image carries: the packages of requirements.txt (Binder installs binder/requirements.txt, a copy),
+    against those that requirements-dev.txt adds for maintainers only."""
+    import re
+
+    def names(path: Path) -> set[str]:
+        return {re.sub(r"[-_.]+", "-", ln.split("==")[0].strip().lower()) for ln in path.read_text().splitlines()
+                if "==" in ln and not ln.startswith("#")}
+
+    sizes = _dist_sizes()
+    learner = names(course.root() / "requirements.txt")
+    dev = names(course.root() / "requirements-dev.txt") - learner
+    learner_mb = sum(sizes.get(n, 0.0) for n in learner)
+    dev_mb = sum(sizes.get(n, 0.0) for n in dev)
+    return (f"Binder environment: {learner_mb:.0f} MB of learner packages ({len(learner)} pins) on top of repo2docker's base image "
+            f"and Python; developer-only tools kept out of it: {dev_mb:.0f} MB ({len(dev)} pins)")
+
+
+def self_check_time(rows: list[Figures]) -> str:
+    """The learner's self-check of module 00 (subprocess nbgrader, as `make check`) against executing its notebooks alone,
+    and one exercise's in-notebook check()."""
+    import contextlib
+    import io
+
+    from backendlab import autograde, scorecard
+    from tools import verify_module
+
+    module = course.find_module("00")
+    solutions = {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))}
+    autograde.release(module)  # the prepared course folder is cached once per content, like a learner's second check
+    t0 = time.perf_counter()
+    report = autograde.grade(module, solutions)
+    check_s = time.perf_counter() - t0
+    executing = sum(r.wall_s for r in rows if r.notebook.startswith(module)) or float("nan")
+    namespace: dict = {}
+    exercise = sorted(verify_module.exercises(module))[0]
+    exec(compile(verify_module.solution_source(module, exercise), "<answer>", "exec"), namespace)
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        scorecard.check(exercise, namespace=namespace)
+    one_s = time.perf_counter() - t0
+    return (f"Self-check of {module}: {check_s:.1f} s ({report.score:g}/{report.max_score:g}); executing its notebooks alone: "
+            f"{executing:.1f} s; overhead {check_s - executing:.1f} s (target ≤ 5 s). check({exercise!r}) in a kernel: {one_s:.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
@@ -197,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
                         "throughput (0: skip it)")
     parser.add_argument("--class-workers", type=int, default=None, help="workers of the parallel class grader (default: its own)")
     parser.add_argument("--only-class", action="store_true", help="measure class grading only")
+    parser.add_argument("--slow", action="store_true", help="a Binder-like slow machine: the notebooks share one core with a "
+                        "busy process (tools/slowmachine.py)")
     args = parser.parse_args(argv)
     if args.only_class:
         print(class_grading(args.class_students, args.class_workers))
@@ -206,12 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Budgets: ≤ {NOTEBOOK_BUDGET_S:.0f} s a notebook, ≤ {CELL_BUDGET_S:.0f} s a cell, < {MEMORY_BUDGET_MB:.0f} MB kernel RSS; "
           f"{psutil.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
     rows = []
-    for path in paths:
-        rows.append(measure(path))
-        print(f"  measured {rows[-1].notebook}: {rows[-1].wall_s:.1f} s", flush=True)
+    with slow_machine() if args.slow else contextlib.nullcontext() as machine:
+        if machine:
+            print(machine.label + "\n")
+        for path in paths:
+            rows.append(measure(path))
+            print(f"  measured {rows[-1].notebook}: {rows[-1].wall_s:.1f} s", flush=True)
     print()
     print(table(rows))
-    print(f"\nAll solution notebooks: {sum(r.wall_s for r in rows):.0f} s in sequence")
+    print(f"\nAll solution notebooks: {sum(r.wall_s for r in rows):.0f} s in sequence" + (" (slow machine)" if args.slow else ""))
+    print(binder_size())
+    if not args.modules or "00-orientation" in names:
+        print(self_check_time(rows), flush=True)
     if args.class_students:
         print()
         print(class_grading(args.class_students, args.class_workers), flush=True)
