@@ -63,12 +63,18 @@ def _save(record: dict[str, Any]) -> Path:
     return file
 
 
-def record_scores(module: str, exercises: dict[str, tuple[float, float]]) -> Path:
-    """Store a module's self-check result: exercise -> (score, max). Keeps the best total seen so far too."""
+def record_scores(module: str, exercises: dict[str, tuple[float, float]], merge: bool = False) -> Path:
+    """Store a module's self-check result: exercise -> (score, max). Keeps the best total seen so far too.
+
+    merge: only some of the module's notebooks were checked; keep the earlier results of the other exercises.
+    """
     record = load()
+    previous = record["modules"].get(module, {})
+    if merge:
+        earlier = {k: (v["score"], v["max_score"]) for k, v in previous.get("exercises", {}).items()}
+        exercises = {**earlier, **exercises}
     score = sum(s for s, _ in exercises.values())
     maximum = sum(m for _, m in exercises.values())
-    previous = record["modules"].get(module, {})
     record["modules"][module] = {
         "score": score,
         "max_score": maximum,

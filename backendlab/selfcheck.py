@@ -61,11 +61,18 @@ def check(module: str, notebooks: list[str | Path] | None = None, record: bool =
             )
         submission = by_name
     report = autograde.grade(name, submission)
+    skipped = sorted(set(autograde.module_notebooks(name)) - set(submission))
+    if skipped:  # a notebook that was not submitted is not a zero: leave it out of this card and of the record
+        report.cells = [c for c in report.cells if c.notebook in submission]
+        report.errors = [e for e in report.errors if e.notebook in submission]
+        report.stopped = {nb: why for nb, why in report.stopped.items() if nb in submission}
     print(score_card(report))
+    if skipped:
+        print(f"Not checked: {', '.join(skipped)} (check the whole module with `make check M={name[:2]}`).")
     if record:
         exercises = {c.grade_id: (c.score, c.max_score) for c in report.auto}
-        saved = progress.record_scores(name, exercises)
-        print(f"Saved to {saved}")
+        saved = progress.record_scores(name, exercises, merge=bool(skipped))
+        print(f"Saved to {saved}" + (" (only the exercises of the notebooks checked here)" if skipped else ""))
     return report
 
 

@@ -49,3 +49,13 @@ def test_saving_leaves_no_temporary_files(progress_file: Path) -> None:
     for i in range(3):
         progress.record_scores("00-orientation", {"a": (i, 3)})
     assert sorted(p.name for p in progress_file.parent.iterdir()) == ["progress.json"]
+
+
+def test_checking_some_notebooks_of_a_module_keeps_the_others_results(progress_file: Path) -> None:
+    progress.record_scores("03-orm-vs-raw-sql", {"map_models": (2.0, 2.0), "recommend_indexes": (1.0, 3.0)})
+    progress.record_scores("03-orm-vs-raw-sql", {"recommend_indexes": (3.0, 3.0)}, merge=True)
+    saved = progress.module_scores()["03-orm-vs-raw-sql"]
+    assert saved["exercises"]["map_models"] == {"score": 2.0, "max_score": 2.0}
+    assert (saved["score"], saved["max_score"]) == (5.0, 5.0)
+    progress.record_scores("03-orm-vs-raw-sql", {"recommend_indexes": (0.0, 3.0)})
+    assert progress.module_scores()["03-orm-vs-raw-sql"]["exercises"] == {"recommend_indexes": {"score": 0.0, "max_score": 3.0}}

@@ -101,3 +101,27 @@ def test_score_card_shows_failures_with_their_message() -> None:
     assert "✗ status_codes" in card and "expected 'redirect'" in card
     assert "✓ query_string" in card and "graded by a person" in card
     assert "Score: 1 / 3" in card
+
+
+def test_checking_one_notebook_of_a_two_notebook_module_records_only_that_notebook(
+    monkeypatch: pytest.MonkeyPatch, progress_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from backendlab import selfcheck
+
+    module = "01-language-tradeoffs"
+    first, second = sorted(autograde.module_notebooks(module))
+
+    def fake_grade(name: str, submission: dict[str, Path]) -> autograde.Report:
+        # what nbgrader reports when one notebook of two is submitted: the other one's cells at 0 and a Missing error
+        report = autograde.Report(name)
+        report.cells = [autograde.CellResult(first, "a_tests", "auto", 2.0, 2.0), autograde.CellResult(second, "b_tests", "auto", 0.0, 3.0)]
+        report.errors = [autograde.CellError(second, -1, "notebook", None, "Missing", "the notebook was not graded")]
+        return report
+
+    monkeypatch.setattr(autograde, "grade", fake_grade)
+    progress.record_scores(module, {"b_tests": (3.0, 3.0)})
+    selfcheck.check(module, [ROOT / "modules" / module / first])
+    card = capsys.readouterr().out
+    assert "Score: 2 / 2" in card and f"Not checked: {second}" in card and "Missing" not in card
+    kept = progress.module_scores()[module]["exercises"]["b_tests"]
+    assert kept == {"score": 3.0, "max_score": 3.0}, "the other notebook keeps its earlier result"
