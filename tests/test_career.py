@@ -262,6 +262,75 @@ def test_render_report_for_empty_evidence_keeps_the_table_header_and_says_none_y
     assert "Current milestone: none yet" in parsed["bullets"]["Summary"]
 
 
+def test_render_report_summary_has_exactly_the_two_bullets_of_its_contract(matrix: dict) -> None:
+    ev = career.sample_evidence(matrix)
+    md = career.render_report("t", ev, matrix, career.readiness(ev, matrix), [], {}, [])
+    assert career.report_facts(md)["summary"] == ["Current milestone: Junior", "Next target: Mid-level"]
+
+
+def test_render_report_percent_is_round_of_100_times_score_over_max() -> None:
+    tiny = career.tiny_matrix()
+    ev = {"modules": {"01-a": {"score": 1.0, "max_score": 8.0, "exercises": {}}, "02-b": {"score": 2, "max_score": 3, "exercises": {}},
+                      "03-c": {"score": 4, "max_score": 0, "exercises": {}}}, "practices": {}}
+    md = career.render_report("t", ev, tiny, career.readiness(ev, tiny), [], {}, [])
+    assert career.report_facts(md)["module rows"] == [["01-a", "1", "8", "12%"], ["02-b", "2", "3", "67%"], ["03-c", "4", "0", "0%"]]
+
+
+def test_generated_cases_are_valid_and_the_reference_gaps_are_the_fewest() -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=200, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(career.generated_cases("gaps"))
+    def check(case: tuple) -> None:
+        evidence, matrix, target = case
+        career.validate_matrix(copy.deepcopy(matrix))
+        levels = career.skill_levels(evidence, matrix)
+        assert all(type(v) is float and 0.0 <= v <= 1.0 for v in levels.values())
+        ready = career.readiness(evidence, matrix)
+        assert list(ready) == list(matrix["milestones"]) and all(0.0 <= v <= 1.0 + 1e-12 for v in ready.values())
+        found = career.gaps(evidence, matrix, target)
+        bars = matrix["milestones"][target]["bars"]
+
+        def reaches(skills: list[str] | tuple[str, ...]) -> bool:
+            raised = dict(levels, **{s: bars[s] for s in skills})
+            return career.is_ready(career.readiness_from_levels(raised, matrix)[target], matrix)
+
+        assert reaches([g["skill"] for g in found])
+        below = [s for s, bar in bars.items() if bar > 0 and levels[s] < bar]
+        if found:
+            assert not any(reaches(smaller) for smaller in itertools.combinations(below, len(found) - 1))
+
+    check()
+
+
+def test_generated_report_cases_give_a_report_that_keeps_its_contract() -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(career.generated_cases("report"))
+    def check(args: tuple) -> None:
+        title, evidence, matrix, ready, steps, plots, highlights = args
+        facts = career.report_facts(career.render_report(*args))
+        assert facts["title"] == title and facts["sections"] == list(career.REPORT_SECTIONS)
+        assert len(facts["summary"]) == 2
+        assert [r[0] for r in facts["module rows"]] == sorted(evidence["modules"])
+        assert [r[0] for r in facts["readiness rows"]] == [m["title"] for m in matrix["milestones"].values()]
+        assert facts["images"] == list(plots.items()) and facts["highlights"] == highlights
+        assert facts["steps (module, coming)"] == [(s["module"], s["status"] == "coming") for s in steps]
+
+    check()
+
+
+def test_rounded_keeps_types_and_the_function_name() -> None:
+    def levels() -> dict:
+        return {"a": 0.1 + 0.2, "b": 0, "c": [1 / 3, (2.0, True)]}
+
+    got = career.rounded(levels)()
+    assert got == {"a": 0.3, "b": 0, "c": [0.333333333, (2.0, True)]}
+    assert type(got["b"]) is int and type(got["c"][1][1]) is bool
+    assert career.rounded(levels).__name__ == "levels"
+
+
 def test_parse_report_reads_tables_numbered_items_bullets_and_images() -> None:
     md = "# T\n\n## A\n\n| x | y |\n|---|:---:|\n| 1 | 2% |\n\n1. one\n2) two\n- b\n![alt](p.png) ![b](q.png)\n"
     parsed = career.parse_report(md)
@@ -285,8 +354,23 @@ def test_evidence_from_progress_uses_the_best_score_and_drops_unanswered_practic
                                        "exercises": {"e1": {"score": 4, "max_score": 10}}, "checked_at": "x"}}
     ev = career.evidence_from_progress(modules, {"tests_in_ci": True, "slo_defined": None, "x": "yes"})
     assert ev["modules"]["02-api-first-design"]["score"] == 9
-    assert ev["modules"]["02-api-first-design"]["exercises"] == {"e1": {"score": 4.0, "max_score": 10.0}}
     assert ev["practices"] == {"tests_in_ci": True}
+
+
+def test_evidence_from_progress_takes_exercises_only_from_the_run_that_counts() -> None:
+    worse_latest = {"score": 4, "max_score": 10, "best_score": 9, "exercises": {"e1": {"score": 4, "max_score": 10}}}
+    best_latest = {"score": 9, "max_score": 10, "best_score": 9, "exercises": {"e1": {"score": 9, "max_score": 10}}}
+    ev = career.evidence_from_progress({"02-api-first-design": worse_latest, "03-orm-vs-raw-sql": best_latest})
+    assert ev["modules"]["02-api-first-design"]["exercises"] == {}  # the latest run's losses are not the best run's
+    assert ev["modules"]["03-orm-vs-raw-sql"]["exercises"] == {"e1": {"score": 9.0, "max_score": 10.0}}
+
+
+def test_redo_lists_come_from_the_best_run_after_an_experiment(progress_file: Path, matrix: dict) -> None:
+    progress.record_scores("02-api-first-design", {"first": (3.0, 3.0), "second": (2.0, 2.0)})
+    progress.record_scores("02-api-first-design", {"first": (0.0, 3.0), "second": (2.0, 2.0)})  # experimenting
+    catalogue = career.module_catalogue(matrix, career.load_evidence())
+    steps = career.next_steps([{"skill": "contract_first"}], catalogue)
+    assert steps[0]["module"] == "02-api-first-design" and steps[0]["redo"] == []
 
 
 def test_an_empty_progress_file_gives_empty_evidence_and_the_sample_stands_in(progress_file: Path, matrix: dict) -> None:
