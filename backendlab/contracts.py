@@ -640,8 +640,8 @@ def create_app(
     app = FastAPI(title=document["info"]["title"], version=document["info"]["version"])
 
     def served_contract() -> dict[str, Any]:
-        # Contract first: /openapi.json and /docs show the contract. Behind a proxy FastAPI records the root path
-        # in app.servers; pass it on so that /docs' "Try it out" reaches this service.
+        # Contract first: /openapi.json and /docs show the contract. Servers set on the app (none by default: the
+        # docs page finds the proxy prefix itself) are passed on.
         return {**document, "servers": list(app.servers)} if app.servers else document
 
     app.openapi = served_contract  # type: ignore[method-assign]

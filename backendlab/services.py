@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import errno
+import html
+import json
 import os
 import posixpath
 import socket
@@ -98,6 +100,23 @@ def public_url(port: int) -> str:
 
 
 DOCS_ASSETS = "_docs_assets"
+# Swagger UI with relative links. Unless the contract names its servers, "Try it out" calls the folder this page was
+# served from: http://127.0.0.1:<port>/ directly, /proxy/<port>/ through the Jupyter server proxy, on a hub as well.
+SWAGGER_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="{css}"><link rel="icon" href="{favicon}"></head>
+<body><div id="swagger-ui"></div>
+<script src="{js}"></script>
+<script>
+fetch({openapi}).then(response => response.json()).then(spec => {{
+  if (!spec.servers || spec.servers.length === 0) {{
+    spec.servers = [{{url: new URL(".", window.location.href).pathname.replace(/\\/$/, "") || "/"}}];
+  }}
+  window.ui = SwaggerUIBundle({{spec: spec, dom_id: "#swagger-ui", deepLinking: true, layout: "BaseLayout",
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]}});
+}});
+</script></body></html>
+"""
 
 
 def offline_docs(app: Any) -> None:
@@ -108,7 +127,7 @@ def offline_docs(app: Any) -> None:
     link is relative to the page, so the same page works directly, through the Jupyter server proxy and offline.
     """
     from fastapi import FastAPI
-    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.openapi.docs import get_redoc_html
     from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
@@ -131,13 +150,11 @@ def offline_docs(app: Any) -> None:
 
         @app.get(docs_url, include_in_schema=False)
         def swagger_ui() -> HTMLResponse:
-            return get_swagger_ui_html(
-                openapi_url=rel(openapi_url, docs_url), title=f"{app.title} - Swagger UI",
-                swagger_js_url=rel(f"/{DOCS_ASSETS}/swagger-ui-bundle.js", docs_url),
-                swagger_css_url=rel(f"/{DOCS_ASSETS}/swagger-ui.css", docs_url),
-                swagger_favicon_url=rel(f"/{DOCS_ASSETS}/favicon.png", docs_url),
-                swagger_ui_parameters=app.swagger_ui_parameters,
-            )
+            return HTMLResponse(SWAGGER_PAGE.format(
+                title=html.escape(f"{app.title} - Swagger UI"), openapi=json.dumps(rel(openapi_url, docs_url)),
+                js=rel(f"/{DOCS_ASSETS}/swagger-ui-bundle.js", docs_url), css=rel(f"/{DOCS_ASSETS}/swagger-ui.css", docs_url),
+                favicon=rel(f"/{DOCS_ASSETS}/favicon.png", docs_url),
+            ))
 
     if app.redoc_url:
         redoc_url = app.redoc_url
@@ -197,7 +214,6 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
             ) from None
         sock = _bind(0)  # our own previous port was taken meanwhile: any free port will do
     chosen = sock.getsockname()[1]
-    prefix = proxy_prefix()
     offline_docs(app)
     config = uvicorn.Config(
         app,
@@ -206,8 +222,8 @@ def serve(app: Any, name: str = "app", port: int | None = None, quiet: bool = Fa
         # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then pick its own
         # address and walk past a per-client rate limit. The course's services see the real peer address.
         proxy_headers=False,
-        # behind jupyter-server-proxy the contract names /proxy/<port> as its server, so /docs' "Try it out" reaches us
-        root_path=f"{prefix}/{chosen}" if prefix else "",
+        # no root_path: jupyter-server-proxy strips /proxy/<port> before it forwards, and a root_path would show up
+        # in request.url.path; the docs page finds its own prefix (SWAGGER_PAGE)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=_run, args=(server, sock), name=f"service-{name}", daemon=True)

@@ -59,7 +59,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))  # never write the copy
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_PATH=str(ROOT / "binder" / "jupyter"), BACKENDLAB_PROGRESS=str(work / "progress.json"))
-    env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
+    for name in ("JUPYTERHUB_SERVICE_PREFIX", "MPLBACKEND"):  # the suite's Agg backend would hide the notebook's plots
+        env.pop(name, None)
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         f"--ServerApp.root_dir={work}", f"--IdentityProvider.token={token}", "--ServerApp.log_level=WARN",
@@ -193,6 +194,13 @@ def test_a_service_docs_page_loads_through_the_jupyter_proxy(lab: dict, browser:
     docs = context.new_page()
     docs.goto(f"{lab['base']}{match.group(1)}")
     docs.wait_for_selector(".swagger-ui .opblock", timeout=60_000)
-    _shot(docs, "04-service-docs-through-proxy")
     assert "/greet" in docs.inner_text(".swagger-ui")
+    # "Try it out" calls the service through the same proxy prefix as the page
+    docs.locator(".opblock-summary-path", has_text=re.compile(r"^/greet$")).click()
+    docs.get_by_role("button", name="Try it out").click()
+    docs.locator("input[placeholder='name']").fill("Ada")
+    docs.get_by_role("button", name="Execute").click()
+    docs.locator(".response-col_status", has_text="200").first.wait_for(timeout=30_000)
+    _shot(docs, "04-service-docs-through-proxy")
+    assert "Hello, Ada!" in docs.inner_text(".responses-wrapper")
     context.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from backendlab import course, scorecard
@@ -26,13 +24,10 @@ def _not_grading(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_check_runs_every_test_cell_of_the_exercise_hidden_ones_included(capsys: pytest.CaptureFixture[str]) -> None:
     tests = scorecard.find_tests("classify_status")
     assert [gid for gid, _, _ in tests.cells] == verify_module.exercises(MODULE)["classify_status"]
-    started = time.perf_counter()
-    scorecard.check("classify_status", namespace=_solution_namespace("classify_status"))
-    elapsed = time.perf_counter() - started
+    scorecard.check("classify_status", namespace=_solution_namespace("classify_status"))  # its time: make bench
     out = capsys.readouterr().out
     total = sum(points for _, points, _ in tests.cells)
     assert f"{total:g} / {total:g}" in out and "✗" not in out, out
-    assert elapsed < 5, f"a one-exercise check took {elapsed:.1f} s"
 
 
 def test_check_shows_the_failing_behaviour_in_one_line_and_scores_it_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -121,12 +121,19 @@ def test_public_url_goes_through_the_jupyter_proxy_on_a_hub_and_in_a_local_jupyt
     assert services.public_url(8123) == "/lab-base/proxy/8123/"
 
 
-def test_behind_the_proxy_the_contract_names_the_proxy_path_and_direct_calls_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_behind_the_proxy_the_app_sees_its_own_paths_and_the_docs_page_finds_its_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
-    svc = services.serve(make_app(), name="t-proxy", quiet=True)
-    assert httpx.get(f"{svc.url}/openapi.json").json()["servers"] == [{"url": f"/user/ada/proxy/{svc.port}"}]
-    assert httpx.get(f"{svc.url}/hello").status_code == 200, "direct calls from the kernel still work"
-    assert "'openapi.json'" in httpx.get(f"{svc.url}/docs").text or '"openapi.json"' in httpx.get(f"{svc.url}/docs").text
+    app = FastAPI()
+
+    @app.get("/where")
+    def where(request: Request) -> dict[str, str]:
+        return {"path": request.url.path}
+
+    svc = services.serve(app, name="t-proxy", quiet=True)
+    assert httpx.get(f"{svc.url}/where").json() == {"path": "/where"}, "a log line must show /where, not a proxy prefix"
+    assert "servers" not in httpx.get(f"{svc.url}/openapi.json").json()
+    page = httpx.get(f"{svc.url}/docs").text
+    assert 'new URL(".", window.location.href)' in page, "Try it out calls the folder the docs page came from"
 
 
 def test_docs_pages_work_offline_and_behind_any_proxy_path() -> None:
