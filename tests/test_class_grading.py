@@ -38,7 +38,7 @@ EXPECTED = {
     "process_bomb": ("flagged" if MECHANISMS.pids_cgroup else "graded", 0),
     "network": ("graded", 0), "snoop": ("graded", 0), "edited_tests": ("graded", 0),
     "input_transformer": ("flagged", 0), "rearming_thread": ("flagged", 0), "monkeypatch": ("flagged", 0),
-    "custom_exc": ("flagged", 0), "always_equal": ("graded", 0),
+    "custom_exc": ("flagged", 0), "compiler_swap": ("flagged", 0), "always_equal": ("graded", 0),
 }
 SOLVED_SOMETHING = {"honest", "noisy", "duplicate_ids", "deleted_tests", "infinite_loop"}
 
@@ -183,7 +183,7 @@ def test_a_correct_answer_that_writes_warnings_and_log_records_scores_full_marks
     assert any("[stderr]" in t for t in texts), "the noise is still shown to the learner, marked as stderr"
 
 
-@pytest.mark.parametrize("student", ["input_transformer", "rearming_thread", "monkeypatch", "custom_exc"])
+@pytest.mark.parametrize("student", ["input_transformer", "rearming_thread", "monkeypatch", "custom_exc", "compiler_swap"])
 def test_an_answer_cell_that_disarms_the_tests_scores_nothing_and_is_flagged(graded, student: str) -> None:
     r = by_student(graded)[student]
     assert (r["status"], r["score"]) == ("flagged", 0)

@@ -238,6 +238,16 @@ def custom_exc(nb, ctx):
     return answer(nb, "classify_status", "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)")
 
 
+COMPILER = """
+import ast
+get_ipython().compile.ast_parse = lambda source, filename="<unknown>", symbol="exec": ast.parse("pass")
+"""
+
+
+def compiler_swap(nb, ctx):  # every later cell compiles to `pass`: no transformer involved
+    return answer(nb, "classify_status", COMPILER)
+
+
 ALWAYS_EQUAL = """
 class Anything(str):
     def __eq__(self, other):
@@ -262,7 +272,7 @@ Builder = Callable[[NotebookNode, Context], "NotebookNode | str"]
 STUDENTS: dict[str, Builder] = {f.__name__: f for f in (
     honest, noisy, duplicate_ids, deleted_tests, corrupt, empty, os_exit, sys_exit, infinite_loop, sigint_loop,
     memory_bomb, process_bomb, network, snoop, edited_tests, input_transformer, rearming_thread, monkeypatch,
-    custom_exc, always_equal)}
+    custom_exc, compiler_swap, always_equal)}
 
 
 def build_class(ctx: Context, students: dict[str, Builder] | None = None) -> list[str]:
