@@ -16,13 +16,25 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from backendlab import course
-from tools.verify_module import solution_source
+from tools.verify_module import exercises, solution_source
 
 MODULE = "00-orientation"
 NOTEBOOK = "01-welcome.ipynb"
-ANSWERS = ("classify_status", "build_query", "fetch_greeting", "parse_log_line")
-TESTS = ("classify_status_classes", "build_query_encoding", "fetch_greeting_calls_service", "parse_log_line_records")
-POINTS = {"classify_status": 2, "build_query": 3, "fetch_greeting": 2, "parse_log_line": 2}
+EXERCISES = exercises(MODULE)  # answer cell's grade id -> the test cells that check it, in notebook order
+ANSWERS = tuple(EXERCISES)
+TESTS = tuple(t for tests in EXERCISES.values() for t in tests)
+
+
+def _points() -> dict[str, float]:
+    """Autograded points per exercise (its test cells' points), from the solution notebook."""
+    nb = nbformat.read(course.root() / "solutions" / MODULE / NOTEBOOK, as_version=4)
+    per_test = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") in TESTS}
+    return {answer: sum(per_test[t] for t in tests) for answer, tests in EXERCISES.items()}
+
+
+POINTS = _points()
+FULL = sum(POINTS.values())
 SLEEP_MARK = "3141"  # `sleep 3141`: how the process-bomb's orphans are recognised after the run
 
 
@@ -115,8 +127,8 @@ def sys_exit(nb, ctx):
     return answer(nb, "classify_status", "import sys\nsys.exit(1)")
 
 
-def infinite_loop(nb, ctx):  # three exercises right, then a loop: keeps the 7 points earned before it
-    return answer(solved(nb, "classify_status", "build_query", "fetch_greeting"), "parse_log_line", "while True:\n    pass")
+def infinite_loop(nb, ctx):  # every exercise right but the last, which loops: keeps the points earned before it
+    return answer(solved(nb, *ANSWERS[:-1]), ANSWERS[-1], "while True:\n    pass")
 
 
 SIGINT_LOOP = """
