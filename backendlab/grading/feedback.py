@@ -35,12 +35,14 @@ def hidden_lines(source: str) -> set[str]:
 
 @lru_cache(maxsize=32)
 def module_hidden_lines(source_folder: str) -> frozenset[str]:
-    """Every hidden-test line of a module's source notebooks."""
+    """Every hidden-test line of a module's source notebooks that the student version does not show anywhere."""
     lines: set[str] = set()
+    visible: set[str] = set()
     for path in sorted(Path(source_folder).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             lines |= hidden_lines(cell.source)
-    return frozenset(lines)
+            visible |= {line.strip() for line in HIDDEN.sub("", cell.source).splitlines()}
+    return frozenset(lines - visible)
 
 
 def _hide_region(match: re.Match) -> str:

@@ -81,6 +81,7 @@ def honest(nb, ctx):
 
 NOISY = """
 import logging
+import sys
 import warnings
 
 _quiet_classify = classify_status
@@ -89,6 +90,7 @@ _quiet_classify = classify_status
 def classify_status(code: int) -> str:
     warnings.warn("a library's deprecation notice, printed on stderr", UserWarning)
     logging.getLogger("some.library").warning("a log record on stderr while the answer runs")
+    print("raw stderr from the answer", file=sys.stderr)
     return _quiet_classify(code)
 """
 
@@ -270,8 +272,6 @@ class Anything(str):
 
 
 def classify_status(code: int) -> str:
-    if not 100 <= code <= 599:
-        raise ValueError(code)
     return Anything()
 """
 
