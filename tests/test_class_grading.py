@@ -21,24 +21,25 @@ from backendlab.grading import feedback
 from backendlab.grading.classroom import grade_class
 from backendlab.grading.limits import Limits, detect
 from backendlab.grading.sandbox import UID_BASE
-from tests.hostile.students import MODULE, NOTEBOOK, SLEEP_MARK, Context, build_class
+from tests.hostile.students import ANSWERS, FULL, MODULE, NOTEBOOK, POINTS, SLEEP_MARK, TESTS, Context, build_class
+from tools.verify_module import solution_source
 
 pytestmark = pytest.mark.slow
 
 ROOT = course.root()
 LIMITS = Limits(memory_mb=600, processes=128, cell_s=15, notebook_s=120)
 MECHANISMS = detect()
-FULL = 9.0
 # student -> (status, autograded score). The honest ones keep what they earned; the rest score 0.
 EXPECTED = {
-    "honest": ("graded", 9), "noisy": ("graded", 9), "duplicate_ids": ("graded", 9), "deleted_tests": ("graded", 2),
-    "infinite_loop": ("timed out", 7), "sigint_loop": ("timed out", 0),
+    "honest": ("graded", FULL), "noisy": ("graded", FULL), "duplicate_ids": ("graded", FULL),
+    "deleted_tests": ("graded", POINTS["classify_status"]),
+    "infinite_loop": ("timed out", sum(POINTS[a] for a in ANSWERS[:-1])), "sigint_loop": ("timed out", 0),
     "corrupt": ("unreadable", 0), "empty": ("unreadable", 0), "os_exit": ("crashed", 0), "sys_exit": ("graded", 0),
     "memory_bomb": ("memory limit" if MECHANISMS.memory_cgroup else "graded", 0),
     "process_bomb": ("flagged" if MECHANISMS.pids_cgroup else "graded", 0),
     "network": ("graded", 0), "snoop": ("graded", 0), "edited_tests": ("graded", 0),
     "input_transformer": ("flagged", 0), "rearming_thread": ("flagged", 0), "monkeypatch": ("flagged", 0),
-    "custom_exc": ("flagged", 0), "always_equal": ("graded", 0),
+    "custom_exc": ("flagged", 0), "compiler_swap": ("flagged", 0), "always_equal": ("graded", 0),
 }
 SOLVED_SOMETHING = {"honest", "noisy", "duplicate_ids", "deleted_tests", "infinite_loop"}
 
@@ -172,18 +173,20 @@ def test_a_duplicated_grade_id_is_repaired_and_the_rest_of_the_class_is_graded(g
 
 def test_deleted_test_cells_are_restored_from_the_release_and_graded(graded) -> None:
     r = by_student(graded)["deleted_tests"]
-    assert r["score"] == 2
-    assert sum("was deleted: restored from the release" in note for note in r["notes"]) == 4
+    assert r["score"] == POINTS["classify_status"]
+    assert sum("was deleted: restored from the release" in note for note in r["notes"]) == len(TESTS)
 
 
 def test_a_correct_answer_that_writes_warnings_and_log_records_scores_full_marks(graded) -> None:
     assert by_student(graded)["noisy"]["score"] == FULL
     autograded = nbformat.read(graded.out / "autograded" / "noisy" / MODULE / NOTEBOOK, as_version=4)
-    texts = [o.get("text", "") for c in autograded.cells for o in c.get("outputs", [])]
-    assert any("[stderr]" in t for t in texts), "the noise is still shown to the learner, marked as stderr"
+    tests = [c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id") in TESTS]
+    outputs = [o for c in tests for o in c.outputs]
+    assert not [o for o in outputs if o.get("name") == "stderr"], "stderr left in a passing test cell"
+    assert any("raw stderr from the answer" in o.get("text", "") for o in outputs), "the noise is still shown to the learner"
 
 
-@pytest.mark.parametrize("student", ["input_transformer", "rearming_thread", "monkeypatch", "custom_exc"])
+@pytest.mark.parametrize("student", ["input_transformer", "rearming_thread", "monkeypatch", "custom_exc", "compiler_swap"])
 def test_an_answer_cell_that_disarms_the_tests_scores_nothing_and_is_flagged(graded, student: str) -> None:
     r = by_student(graded)[student]
     assert (r["status"], r["score"]) == ("flagged", 0)
@@ -252,7 +255,7 @@ def test_a_snooping_kernel_sees_no_hidden_tests_classmates_or_gradebook_and_writ
 def test_feedback_exists_for_every_student_and_never_shows_hidden_tests(graded) -> None:
     secret = feedback.module_hidden_lines(str(ROOT / "solutions" / MODULE))
     assert len(secret) > 10
-    solution_line = 'classes = {1: "informational"'
+    solution_line = max(solution_source(MODULE, "classify_status").splitlines(), key=len).strip()  # only solvers show it
     for student in EXPECTED:
         page = graded.out / "feedback" / student / MODULE / NOTEBOOK.replace(".ipynb", ".html")
         assert page.exists(), student
@@ -261,7 +264,7 @@ def test_feedback_exists_for_every_student_and_never_shows_hidden_tests(graded) 
         assert not leaked, (student, leaked[:3])
         assert "BEGIN HIDDEN TESTS" not in html
         if student not in SOLVED_SOMETHING:
-            assert solution_line not in html.replace("&quot;", '"'), f"{student}'s feedback shows another student's answer"
+            assert solution_line not in html.replace("&quot;", '"').replace("&#x27;", "'"), f"{student}'s feedback shows another's answer"
 
 
 def test_the_csv_has_a_status_beside_each_score(graded) -> None:

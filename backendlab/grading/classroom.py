@@ -14,12 +14,12 @@ import time
 import warnings
 import zipfile
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backendlab.grading import merge
+from backendlab.grading import feedback, merge
 from backendlab.grading.limits import Limits, detect
 from backendlab.grading.student import STATUSES, grade_student, use_environment_tools
 
@@ -169,6 +169,13 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
                 shutil.rmtree(target, ignore_errors=True)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(student_dir / module, target)
+        for result in run.results:  # a student whose grading failed outright still gets a page that says so
+            folder_fb = out / "feedback" / result["student"] / module
+            if not folder_fb.exists():
+                folder_fb.mkdir(parents=True)
+                for name in notebooks:
+                    (folder_fb / name.replace(".ipynb", ".html")).write_text(
+                        feedback.message_page(f"{module} · {name}", f"Not graded ({result['status']}): {result['reason']}"))
         (out / "export" / module).mkdir(parents=True, exist_ok=True)
         for result in run.results:
             (out / "export" / module / f"{result['student']}.json").write_text(json.dumps(result, indent=1))
@@ -202,7 +209,7 @@ def _run_pool(module: str, jobs: dict[str, dict[str, Path]], template: Path, res
             futures: dict[Future, str] = {
                 pool.submit(grade_student, module, s, jobs[s], template, results_dir, limits, hide, run_dir): s for s in pending}
             pending = []
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 student = futures[future]
                 try:
                     result = future.result()
@@ -218,12 +225,6 @@ def _run_pool(module: str, jobs: dict[str, dict[str, Path]], template: Path, res
                 if progress:
                     progress.update(result)
     return [results[s] for s in sorted(results)]
-
-
-def _as_completed(futures: dict[Future, str]):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def summary(run: ClassRun, limits: Limits) -> str:

@@ -35,12 +35,14 @@ def hidden_lines(source: str) -> set[str]:
 
 @lru_cache(maxsize=32)
 def module_hidden_lines(source_folder: str) -> frozenset[str]:
-    """Every hidden-test line of a module's source notebooks."""
+    """Every hidden-test line of a module's source notebooks that the student version does not show anywhere."""
     lines: set[str] = set()
+    visible: set[str] = set()
     for path in sorted(Path(source_folder).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             lines |= hidden_lines(cell.source)
-    return frozenset(lines)
+            visible |= {line.strip() for line in HIDDEN.sub("", cell.source).splitlines()}
+    return frozenset(lines - visible)
 
 
 def _hide_region(match: re.Match) -> str:
@@ -152,7 +154,8 @@ def render(nb: NotebookNode, title: str, entry: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _page(title: str, body: str) -> str:
+def message_page(title: str, body: str) -> str:
+    """A one-paragraph page: why there is no graded notebook to show."""
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
             f"<body><h1>{html.escape(title)}</h1><p>{html.escape(body)}</p></body></html>\n")
 
@@ -167,7 +170,7 @@ def write_feedback(work: Path, template: Path, module: str, student: str, result
         page = target / name.replace(".ipynb", ".html")
         title = f"{module} · {name} · feedback for {student}"
         if entry["status"] == "unreadable" or not path.exists():
-            page.write_text(_page(title, f"This notebook could not be graded ({entry['status']}): {entry['reason']}"))
+            page.write_text(message_page(title, f"This notebook could not be graded ({entry['status']}): {entry['reason']}"))
             continue
         banner = ""
         if entry["status"] != "graded" or entry.get("flags"):
@@ -175,5 +178,5 @@ def write_feedback(work: Path, template: Path, module: str, student: str, result
             banner = f"**Grading status: {entry['status']}.** {why}"
         text = render(redact(nbformat.read(path, as_version=4), secret, banner), title, entry)
         if any(line in text or html.escape(line) in text for line in secret):  # belt and braces
-            text = _page(title, "Feedback withheld: it would have shown hidden tests. Ask your instructor.")
+            text = message_page(title, "Feedback withheld: it would have shown hidden tests. Ask your instructor.")
         page.write_text(text)

@@ -11,6 +11,7 @@ from typing import Any
 REQUEST, REPLY = "backendlab_guard_request", "backendlab_guard_reply"
 CHECKS = "backendlab.checks"
 PRE_EVENTS = ("pre_execute", "pre_run_cell")
+SHELL_PARTS = ("compile", "events", "displayhook", "display_pub", "InteractiveTB", "SyntaxTB", "builtin_trap", "history_manager")
 FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, type)
 # Standard-library modules a test cell's checks rely on: their functions are restored (and a change flagged).
 # Not all modules: libraries legitimately replace a few stdlib hooks (logging's record factory, warnings.showwarning).
@@ -52,9 +53,13 @@ class Guard:
         self.custom = (shell.custom_exceptions, shell.CustomTB)
         self.builtins = dict(vars(builtins))
         self.hooks = (sys.displayhook, sys.excepthook)
-        self.classes = {cls: _methods(cls) for obj in (shell, kernel) for cls in type(obj).__mro__
+        # the objects a cell's code goes through on its way to running: replacing one (or one of its methods)
+        # can turn a test cell into a no-op without touching a transformer
+        self.parts = {name: getattr(shell, name) for name in SHELL_PARTS if hasattr(shell, name)}
+        watched = (shell, kernel, *self.parts.values())
+        self.classes = {cls: _methods(cls) for obj in watched for cls in type(obj).__mro__
                         if cls.__module__.split(".")[0] in ("IPython", "ipykernel", "traitlets", "jupyter_client")}
-        self.instance = {obj: set(vars(obj)) for obj in (shell, kernel)}
+        self.instance = {obj: set(vars(obj)) for obj in watched if hasattr(obj, "__dict__")}
         for name in GUARDED_MODULES:
             importlib.import_module(name)
         self.modules = {name: (sys.modules[name], _functions(sys.modules[name])) for name in GUARDED_MODULES}
@@ -80,7 +85,7 @@ class Guard:
             found.append("a trace or profile function")
         if any(vars(builtins).get(k) is not v for k, v in self.builtins.items()) or (sys.displayhook, sys.excepthook) != self.hooks:
             found.append("Python builtins")
-        if self._instance_overrides():
+        if self._instance_overrides() or any(getattr(shell, n, None) is not v for n, v in self.parts.items()):
             found.append("the kernel's own methods")
         if any(_methods(cls) != saved for cls, saved in self.classes.items()):
             found.append("the kernel's classes")
@@ -121,6 +126,9 @@ class Guard:
         for obj, name in self._instance_overrides():
             delattr(obj, name)
         shell = self.shell
+        for name, part in self.parts.items():
+            if getattr(shell, name, None) is not part:
+                setattr(shell, name, part)
         sys.settrace(None)
         sys.setprofile(None)
         shell.input_transformer_manager = self.manager

@@ -167,9 +167,12 @@ class SandboxKernelManager(AsyncKernelManager):
 
     # ---- cleanup -----------------------------------------------------------------------------------------
     def kill_everything(self) -> None:
-        """SIGKILL every process of this kernel: its process tree, its process group, every task in its cgroups."""
+        """SIGKILL every process of this kernel: its process tree, its process group, every task in its cgroups.
+
+        Only while the launched process is not reaped yet: after that its pid (and process group id) may belong
+        to another student's kernel, and killing "it" would kill that one."""
         process = getattr(self.provisioner, "process", None)
-        if process is not None:
+        if process is not None and process.poll() is None:  # alive or a zombie of ours: the pid is still ours
             try:
                 tree = psutil.Process(process.pid)
                 victims = [tree, *tree.children(recursive=True)]

@@ -16,13 +16,25 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from backendlab import course
-from tools.verify_module import solution_source
+from tools.verify_module import exercises, solution_source
 
 MODULE = "00-orientation"
 NOTEBOOK = "01-welcome.ipynb"
-ANSWERS = ("classify_status", "build_query", "fetch_greeting", "parse_log_line")
-TESTS = ("classify_status_classes", "build_query_encoding", "fetch_greeting_calls_service", "parse_log_line_records")
-POINTS = {"classify_status": 2, "build_query": 3, "fetch_greeting": 2, "parse_log_line": 2}
+EXERCISES = exercises(MODULE)  # answer cell's grade id -> the test cells that check it, in notebook order
+ANSWERS = tuple(EXERCISES)
+TESTS = tuple(t for tests in EXERCISES.values() for t in tests)
+
+
+def _points() -> dict[str, float]:
+    """Autograded points per exercise (its test cells' points), from the solution notebook."""
+    nb = nbformat.read(course.root() / "solutions" / MODULE / NOTEBOOK, as_version=4)
+    per_test = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") in TESTS}
+    return {answer: sum(per_test[t] for t in tests) for answer, tests in EXERCISES.items()}
+
+
+POINTS = _points()
+FULL = sum(POINTS.values())
 SLEEP_MARK = "3141"  # `sleep 3141`: how the process-bomb's orphans are recognised after the run
 
 
@@ -69,6 +81,7 @@ def honest(nb, ctx):
 
 NOISY = """
 import logging
+import sys
 import warnings
 
 _quiet_classify = classify_status
@@ -77,6 +90,7 @@ _quiet_classify = classify_status
 def classify_status(code: int) -> str:
     warnings.warn("a library's deprecation notice, printed on stderr", UserWarning)
     logging.getLogger("some.library").warning("a log record on stderr while the answer runs")
+    print("raw stderr from the answer", file=sys.stderr)
     return _quiet_classify(code)
 """
 
@@ -115,8 +129,8 @@ def sys_exit(nb, ctx):
     return answer(nb, "classify_status", "import sys\nsys.exit(1)")
 
 
-def infinite_loop(nb, ctx):  # three exercises right, then a loop: keeps the 7 points earned before it
-    return answer(solved(nb, "classify_status", "build_query", "fetch_greeting"), "parse_log_line", "while True:\n    pass")
+def infinite_loop(nb, ctx):  # every exercise right but the last, which loops: keeps the points earned before it
+    return answer(solved(nb, *ANSWERS[:-1]), ANSWERS[-1], "while True:\n    pass")
 
 
 SIGINT_LOOP = """
@@ -238,6 +252,16 @@ def custom_exc(nb, ctx):
     return answer(nb, "classify_status", "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)")
 
 
+COMPILER = """
+import ast
+get_ipython().compile.ast_parse = lambda source, filename="<unknown>", symbol="exec": ast.parse("pass")
+"""
+
+
+def compiler_swap(nb, ctx):  # every later cell compiles to `pass`: no transformer involved
+    return answer(nb, "classify_status", COMPILER)
+
+
 ALWAYS_EQUAL = """
 class Anything(str):
     def __eq__(self, other):
@@ -248,8 +272,6 @@ class Anything(str):
 
 
 def classify_status(code: int) -> str:
-    if not 100 <= code <= 599:
-        raise ValueError(code)
     return Anything()
 """
 
@@ -262,7 +284,7 @@ Builder = Callable[[NotebookNode, Context], "NotebookNode | str"]
 STUDENTS: dict[str, Builder] = {f.__name__: f for f in (
     honest, noisy, duplicate_ids, deleted_tests, corrupt, empty, os_exit, sys_exit, infinite_loop, sigint_loop,
     memory_bomb, process_bomb, network, snoop, edited_tests, input_transformer, rearming_thread, monkeypatch,
-    custom_exc, always_equal)}
+    custom_exc, compiler_swap, always_equal)}
 
 
 def build_class(ctx: Context, students: dict[str, Builder] | None = None) -> list[str]:
