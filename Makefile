@@ -15,7 +15,7 @@ LAB_FLAGS = --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(NO_BROWS
 NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 # JupyterLab refuses to start as root unless told to (containers, CI runners often run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
-WORKERS ?= 3
+WORKERS ?= 4
 
 .PHONY: help install install-dev lab lab-instructor binder-requirements test check grade modules bench nbval lint clean
 

@@ -12,7 +12,9 @@ import contextlib
 import copy
 import logging
 import math
+import os
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -279,6 +281,10 @@ def check_against_reference(
     Random inputs rarely land exactly on a threshold: check every boundary explicitly as well.
     """
     from hypothesis import HealthCheck, Verbosity, given, settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):  # never a .hypothesis folder beside the learner's notebook
+        set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), f"backendlab-hypothesis-{os.getuid()}"))
 
     @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
               suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, print_blob=False)

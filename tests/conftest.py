@@ -13,6 +13,7 @@ _STATE = Path(tempfile.mkdtemp(prefix="backendlab-tests-"))
 os.environ["BACKENDLAB_PROGRESS"] = str(_STATE / "progress.json")
 os.environ["BACKENDLAB_PORTFOLIO"] = str(_STATE / "portfolio")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_STATE / "hypothesis")  # not a .hypothesis folder in the repository
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
