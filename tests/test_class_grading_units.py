@@ -190,3 +190,21 @@ def test_the_self_check_card_says_time_limit_and_names_a_crashed_kernel() -> Non
     assert "Stopped: 01-welcome.ipynb: time limit" in card and "Traceback" not in card
     report.stopped[NOTEBOOK] = "the kernel died while running cell 17 (exit code 3)"
     assert "kernel died" in selfcheck.score_card(report)
+
+
+def test_processes_left_in_a_runs_folder_are_killed_even_if_their_worker_died(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from backendlab.grading.classroom import _kill_leftovers
+
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", str(tmp_path / "st-x" / "kernel.json")])
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "elsewhere"])
+    try:
+        _kill_leftovers(tmp_path)
+        assert orphan.wait(10) != 0, "the process working in the run's folder is killed"
+        assert bystander.poll() is None, "a process of another run is left alone"
+    finally:
+        for proc in (orphan, bystander):
+            proc.kill()
+            proc.wait()

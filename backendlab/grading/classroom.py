@@ -183,9 +183,23 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
         merge.merge_results(run.results, gradebook, module)
         run.csv = merge.write_csv(run.results, csv_path, manual_max)
     finally:
+        _kill_leftovers(run_dir)
         shutil.rmtree(run_dir, ignore_errors=True)
     run.seconds = time.monotonic() - started
     return run
+
+
+def _kill_leftovers(run_dir: Path) -> None:
+    """A worker that crashed cannot clean up after its kernels: kill every process still working in this run's folder."""
+    import psutil
+
+    marker = str(run_dir)
+    for proc in psutil.process_iter(["cmdline"]):
+        if proc.pid != os.getpid() and any(marker in arg for arg in proc.info["cmdline"] or []):
+            try:
+                proc.kill()
+            except psutil.Error:
+                pass
 
 
 def _crashed(module: str, student: str, reason: str) -> dict:
@@ -196,7 +210,9 @@ def _crashed(module: str, student: str, reason: str) -> dict:
 def _run_pool(module: str, jobs: dict[str, dict[str, Path]], template: Path, results_dir: Path, limits: Limits,
               hide: list[str], run_dir: Path, workers: int, progress: Progress | None) -> list[dict]:
     """Long-lived worker processes (forked with nbgrader already imported), each grading many students.
-    A worker that dies takes only its students with it: they are retried once, then reported as crashed."""
+    A worker that dies takes only its students with it: they are retried once, then reported as crashed, and
+    grade_class kills whatever its kernels left running (_kill_leftovers). Seen once in CI: a forked worker of a
+    multi-threaded test process crashed in SQLAlchemy's garbage collector and left two kernels behind."""
     import nbgrader.converters  # noqa: F401 - imported once here, inherited by the forked workers
     import nbgrader.preprocessors  # noqa: F401
 
