@@ -104,7 +104,7 @@ def check(exercise: str, namespace: dict[str, Any] | None = None) -> None:
 
         shell = get_ipython()
         namespace = shell.user_ns if shell is not None else sys.modules["__main__"].__dict__
-    from backendlab.checks import quiet
+    from backendlab.checks import QUICK, quiet
 
     tests = find_tests(exercise, prefer=current_module())
     total = got = 0.0
@@ -113,6 +113,7 @@ def check(exercise: str, namespace: dict[str, Any] | None = None) -> None:
     for grade_id, points, source in tests.cells:
         scope = dict(namespace)  # the tests see your definitions; what they define does not leak back
         total += points
+        token = QUICK.set(True)  # fewer property-check examples than grading: a preview in about a second
         try:
             with quiet(grade_id):
                 exec(compile(source, f"<tests {grade_id}>", "exec"), scope)
@@ -123,7 +124,10 @@ def check(exercise: str, namespace: dict[str, Any] | None = None) -> None:
         else:
             got += points
             lines.append(f"  ✓ {grade_id:<44} {points:g} / {points:g}")
-    lines.append(f"{got:g} / {total:g} in {time.perf_counter() - started:.1f} s (not recorded: check_module() records your score)")
+        finally:
+            QUICK.reset(token)
+    lines.append(f"{got:g} / {total:g} in {time.perf_counter() - started:.1f} s (a preview with fewer generated examples; "
+                 "check_module() grades everything and records your score)")
     print("\n".join(lines))
 
 

@@ -36,7 +36,7 @@ def test_check_shows_the_failing_behaviour_in_one_line_and_scores_it_zero(capsys
     scorecard.check("classify_status", namespace=namespace)
     out = capsys.readouterr().out
     assert "✗" in out and "Traceback" not in out
-    assert "not recorded" in out
+    assert "records your score" in out and "preview" in out
 
 
 def test_check_does_not_leak_the_tests_names_into_the_learners_namespace() -> None:
