@@ -8,6 +8,7 @@ import fcntl
 import json
 import socket
 import subprocess
+import sys
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -121,20 +122,31 @@ def grade_the_class(root: Path) -> Graded:
                   sorted(repository_state() - repo_before))
 
 
+def _grade_into(shared: Path) -> None:
+    """Grade the class and leave what the tests read in shared/graded.json."""
+    result = grade_the_class(shared)
+    (shared / "graded.json").write_text(json.dumps({**asdict(result), "csv": str(result.csv), "out": str(result.out),
+                                                    "ctx": {k: str(v) for k, v in asdict(result.ctx).items()}}))
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Graded:
-    """Grade the class once per test session, even when pytest-xdist spreads these tests over workers."""
-    if not hasattr(request.config, "workerinput"):  # not an xdist worker
-        return grade_the_class(tmp_path_factory.mktemp("class"))
-    shared = tmp_path_factory.getbasetemp().parent / "hostile-class"  # this session's folder, shared by its workers
+    """Grade the class once per test session, even when pytest-xdist spreads these tests over workers.
+
+    It runs in a fresh Python process, as `make grade` does: the grader forks its workers, and a fork of this
+    multi-threaded test process (service threads of other tests) crashed grading workers in CI.
+    """
+    if hasattr(request.config, "workerinput"):
+        shared = tmp_path_factory.getbasetemp().parent / "hostile-class"  # this session's folder, shared by its workers
+    else:
+        shared = tmp_path_factory.mktemp("class")
     shared.mkdir(exist_ok=True)
     with (shared / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = shared / "graded.json"
         if not done.exists():
-            result = grade_the_class(shared)
-            done.write_text(json.dumps({**asdict(result), "csv": str(result.csv), "out": str(result.out),
-                                        "ctx": {k: str(v) for k, v in asdict(result.ctx).items()}}))
+            code = "import pathlib, sys; from tests.test_class_grading import _grade_into; _grade_into(pathlib.Path(sys.argv[1]))"
+            subprocess.run([sys.executable, "-c", code, str(shared)], cwd=ROOT, check=True, timeout=1200)
         data = json.loads(done.read_text())
     ctx = Context(Path(data["ctx"]["submissions"]), Path(data["ctx"]["gradebook"]), int(data["ctx"]["port"]))
     return Graded(data["results"], Path(data["csv"]), Path(data["out"]), ctx, data["connections"], data["left"], data["repository_added"])
