@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from backendlab import course
+from backendlab.scorecard import GRADING_ENV  # set for the kernels grading starts: in-notebook checks stand down
 
 CELL_TIMEOUT_S = 120  # a cell that waits longer than this is stuck: the course budget is 20 s a cell
 NOTEBOOK_TIMEOUT_S = 600  # a notebook's budget is 60 s; ten times that means something loops
@@ -130,7 +131,6 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-GRADING_ENV = "BACKENDLAB_GRADING"  # set for the kernels that grading starts: in-notebook checks stand down
 JUPYTER_SESSION_ENV = "JPY_SESSION_NAME"  # set by a Jupyter server for its kernels: a graded kernel is not one
 
 

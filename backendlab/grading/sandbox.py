@@ -18,6 +18,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Dict, List, Unicode
 
 from backendlab.grading.limits import Limits, Mechanisms, detect
+from backendlab.scorecard import GRADING_ENV
 
 KEPT_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND", "NBGRADER_EXECUTION",
             "BACKENDLAB_COURSE_ROOT", "PYTHONHASHSEED")
@@ -103,7 +104,7 @@ class SandboxKernelManager(AsyncKernelManager):
         env = {k: v for k, v in (kw.get("env") or os.environ).items() if k in KEPT_ENV or k.startswith("LC_")}
         env.update(HOME=str(home), TMPDIR=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),
                    JUPYTER_RUNTIME_DIR=str(home / ".jupyter"), BACKENDLAB_PROGRESS=str(home / "progress.json"),
-                   BACKENDLAB_PORTFOLIO=str(home / "portfolio"), PYTHONDONTWRITEBYTECODE="1", BACKENDLAB_GRADING="1")
+                   BACKENDLAB_PORTFOLIO=str(home / "portfolio"), PYTHONDONTWRITEBYTECODE="1", **{GRADING_ENV: "1"})
         env.setdefault("MPLBACKEND", "Agg")
         uid = sandbox_uid(key) if mech.root and mech.namespaces else None  # the mount namespace shows it Python
         rlimits = {"RLIMIT_CPU": limits.cpu_s, "RLIMIT_FSIZE": limits.file_mb * 2**20, "RLIMIT_CORE": 0}
