@@ -247,6 +247,8 @@ def check_raises(
 # Grading (nbgrader, the self-check that records a score) always runs them all.
 QUICK: contextvars.ContextVar[bool] = contextvars.ContextVar("backendlab_quick_check", default=False)
 QUICK_EXAMPLES = 10
+SHRINK_CALLS = 60  # calls of a failing property check spent looking for a smaller failing input
+SHRINK_SECONDS = 2.0  # and at most this long
 
 
 class _Differs(Exception):
@@ -295,34 +297,75 @@ def check_against_reference(
     if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):  # never a .hypothesis folder beside the learner's notebook
         set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), f"backendlab-hypothesis-{os.getuid()}"))
 
+    # Shrinking a failure to the smallest input can call fn thousands of times (seconds each for a slow wrong
+    # answer). After SHRINK_CALLS calls past the first failure, only the smallest failing input found so far is
+    # still checked: every other candidate counts as passing, so the shrinker stops quickly and reports it.
+    state: dict[str, Any] = {"calls": 0, "failed_at": None, "best": None}
+
     @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
               suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, print_blob=False)
     @given(args_strategy)
     def compare(args: tuple[Any, ...]) -> None:
         if not isinstance(args, tuple):
             args = (args,)
-        call = _describe_call(fn, args, {})
-        kind_expected, expected = _outcome(reference, args, "the reference")
-        kind_got, got = _outcome(fn, args, call)
-        if kind_expected == "raised":
-            if kind_got == "raised" and isinstance(got, type(expected)):
-                return
-            shown = f"raised {type(got).__name__}: {got}" if kind_got == "raised" else f"returned {_show(got)}"
-            raise _Differs(f"{call}: expected {type(expected).__name__}, but it {shown}")
-        if kind_got == "raised":
-            raise _Differs(f"{call} raised {type(got).__name__}: {got}; expected {_show(expected)}")
-        problem = mismatch(expected, got) if strict else (None if expected == got and not claims_to_equal_anything(got) else "differs")
-        if problem:
-            detail = "" if problem.endswith("differs") else f" ({problem})"
-            raise _Differs(f"{call}: expected {_show(expected)}, got {_show(got)}.{detail}")
+        state["calls"] += 1
+        if state["failed_at"] is not None and state["calls"] - state["failed_at"] > SHRINK_CALLS:
+            best = state["best"]
+            if best is not None and repr(args) == best[0]:
+                raise _Differs(best[1])
+            return
+        try:
+            _compare_once(fn, reference, args, strict)
+        except _Differs as exc:
+            if state["failed_at"] is None:
+                state["failed_at"] = state["calls"]
+            state["best"] = (repr(args), exc.message)
+            raise
 
     try:
-        with quiet("the property check"):
+        with quiet("the property check"), _shrinking_time_limit(SHRINK_SECONDS):
             compare()
     except _NotWritten:
         raise _not_written(fn, hint) from None
     except _Differs as exc:
         raise _fail(f"{what}, smallest failing input found: {exc.message}", hint) from None
+
+
+@contextlib.contextmanager
+def _shrinking_time_limit(seconds: float) -> Iterator[None]:
+    """Hypothesis shrinks a failure for up to five minutes; grading gives it `seconds` (a module constant of the
+    pinned Hypothesis: if it is gone, its own limit applies)."""
+    from hypothesis.internal.conjecture import engine
+
+    saved = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if saved is None:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = seconds
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = saved
+
+
+def _compare_once(fn: Callable[..., Any], reference: Callable[..., Any], args: tuple[Any, ...], strict: bool) -> None:
+    """One example of check_against_reference: raise _Differs when fn and the reference disagree on args."""
+    call = _describe_call(fn, args, {})
+    kind_expected, expected = _outcome(reference, args, "the reference")
+    kind_got, got = _outcome(fn, args, call)
+    if kind_expected == "raised":
+        if kind_got == "raised" and isinstance(got, type(expected)):
+            return
+        shown = f"raised {type(got).__name__}: {got}" if kind_got == "raised" else f"returned {_show(got)}"
+        raise _Differs(f"{call}: expected {type(expected).__name__}, but it {shown}")
+    if kind_got == "raised":
+        raise _Differs(f"{call} raised {type(got).__name__}: {got}; expected {_show(expected)}")
+    problem = mismatch(expected, got) if strict else (None if expected == got and not claims_to_equal_anything(got) else "differs")
+    if problem:
+        detail = "" if problem.endswith("differs") else f" ({problem})"
+        raise _Differs(f"{call}: expected {_show(expected)}, got {_show(got)}.{detail}")
+
+
 
 
 def passed(message: str) -> None:

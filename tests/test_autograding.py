@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from backendlab import course
-from tools import verify_module
+from tools import stacked, verify_module
 
 MODULES = course.module_names()
-VARIANTS = [(m, k) for m in MODULES for k in range(1, len(verify_module.variants(m)) + 1)]
+WRONG_NOTEBOOKS = [(m, name) for m in MODULES for name in verify_module.wrong_notebooks(m)]
+MIN_WRONG_ANSWERS = 5
 
 
 def _explain(verdict: verify_module.Verdict) -> str:
@@ -30,30 +31,47 @@ def test_untouched_student_notebook_scores_zero_and_narrative_still_runs(module:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("module", "k"), VARIANTS)
-def test_wrong_answers_lose_their_exercise_points(module: str, k: int) -> None:
-    verdict = verify_module.check_wrong_variant(module, k)
+@pytest.mark.parametrize(("module", "notebook"), WRONG_NOTEBOOKS)
+def test_wrong_answers_lose_their_exercise_points(module: str, notebook: str) -> None:
+    """Each wrong answer is graded on its own copy of its exercise's tests, and the course's solution graded
+    after all of them still scores full marks (tools/stacked.py)."""
+    verdict = verify_module.check_wrong_notebook(module, notebook)
     assert verdict.ok, _explain(verdict)
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_every_exercise_has_at_least_two_wrong_answers(module: str) -> None:
+def test_every_exercise_has_at_least_five_wrong_answers(module: str) -> None:
     answers = verify_module.wrong_answers(module)
     exercises = verify_module.exercises(module)
-    short = {gid: len(answers.get(gid, [])) for gid in exercises if len(answers.get(gid, [])) < 2}
-    assert not short, f"tests/wrong_answers/{module}.py needs two or more wrong answers for: {short}"
+    short = {gid: len(answers.get(gid, [])) for gid in exercises if len(answers.get(gid, [])) < MIN_WRONG_ANSWERS}
+    assert not short, f"tests/wrong_answers/{module}.py needs {MIN_WRONG_ANSWERS} or more wrong answers for: {short}"
     unknown = sorted(set(answers) - set(exercises))
     assert not unknown, f"tests/wrong_answers/{module}.py names answer cells that {module} does not have: {unknown}"
 
 
 @pytest.mark.slow
-def test_wrong_answer_harness_notices_an_answer_that_keeps_its_points(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The harness itself can fail: a 'wrong' answer that is really the solution must be reported as KEEPS."""
+def test_wrong_answer_harness_notices_an_answer_that_keeps_its_points() -> None:
+    """The harness itself can fail: a 'wrong' answer that is really the solution must be reported as KEEPS,
+    and the real wrong answer beside it in the same run still as LOSES."""
     module = MODULES[0]
-    owners = verify_module.exercises(module)
-    gid = sorted(owners)[0]
-    solution_source = verify_module.solution_source(module, gid)
-    monkeypatch.setattr(verify_module, "variants", lambda m: [{gid: ("actually correct", solution_source)}])
-    verdict = verify_module.check_wrong_variant(module, 1)
-    assert not verdict.ok and verdict.details[0].startswith("KEEPS"), _explain(verdict)
+    name = verify_module.wrong_notebooks(module)[0]
+    where = stacked.notebook_of(module)
+    gid = sorted(g for g in verify_module.wrong_answers(module) if where[g] == name)[0]
+    really_wrong = verify_module.wrong_answers(module)[gid][0]
+    answers = {gid: [("actually correct", verify_module.solution_source(module, gid)), really_wrong]}
+    verdict = verify_module.check_wrong_notebook(module, name, answers)
+    assert not verdict.ok, _explain(verdict)
+    assert [d[:8] for d in verdict.details] == ["KEEPS!  ", "LOSES   "], _explain(verdict)
 
+
+@pytest.mark.slow
+def test_wrong_answer_harness_notices_state_left_behind() -> None:
+    """A 'wrong' answer that breaks what the tests rely on for everyone after it is reported, not counted as caught."""
+    module = MODULES[0]
+    name = verify_module.wrong_notebooks(module)[0]
+    where = stacked.notebook_of(module)
+    gid = sorted(g for g in verify_module.wrong_answers(module) if where[g] == name)[0]
+    # the course's reference implementation, which the hidden tests compare answers with, replaced for good
+    saboteur = f"from backendlab import orientation\norientation.{gid} = lambda *args, **kwargs: 'sabotaged'"
+    verdict = verify_module.check_wrong_notebook(module, name, {gid: [("sabotages the checks", saboteur)]})
+    assert not verdict.ok and any(d.startswith("PROBLEM") and "left state behind" in d for d in verdict.details), _explain(verdict)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from backendlab import autograde, course
+from tools import stacked
 
 WRONG_DIR = course.root() / "tests" / "wrong_answers"
 
@@ -66,33 +66,6 @@ def wrong_answers(module: str) -> dict[str, list[tuple[str, str]]]:
     return dict(mod.WRONG_ANSWERS)
 
 
-def variants(module: str) -> list[dict[str, tuple[str, str]]]:
-    """Variant k puts the k-th wrong answer of every exercise in at once (exercises are independent)."""
-    answers = wrong_answers(module)
-    count = max((len(v) for v in answers.values()), default=0)
-    return [{gid: options[k] for gid, options in answers.items() if k < len(options)} for k in range(count)]
-
-
-def write_variant(module: str, variant: dict[str, tuple[str, str]], folder: Path) -> dict[str, Path]:
-    """The untouched student notebooks with the variant's wrong answers typed into their answer cells."""
-    folder.mkdir(parents=True, exist_ok=True)
-    placed: set[str] = set()
-    result = {}
-    for src in sorted(autograde.release(module).glob("*.ipynb")):
-        nb = nbformat.read(src, as_version=4)
-        for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in variant:
-                cell.source = variant[gid][1].strip("\n")
-                placed.add(gid)
-        nbformat.write(nb, folder / src.name)
-        result[src.name] = folder / src.name
-    missing = set(variant) - placed
-    if missing:
-        raise SystemExit(f"tests/wrong_answers/{module}.py names answer cells that do not exist: {sorted(missing)}")
-    return result
-
-
 def check_solution(module: str) -> Verdict:
     """Full marks on every autograded cell, and no error in any cell (the notebook runs top to bottom)."""
     report = autograde.grade(module, {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))}, in_process=True)
@@ -115,28 +88,26 @@ def check_student(module: str) -> Verdict:
     return Verdict(f"untouched student {report.score:g}/{report.max_score:g}", not details and bool(report.auto), details)
 
 
-def check_wrong_variant(module: str, k: int) -> Verdict:
-    """Variant k (from 1): every wrong answer in it loses points on the test cells of its own exercise."""
-    owners = exercises(module)
-    variant = variants(module)[k - 1]
-    with tempfile.TemporaryDirectory() as tmp:
-        report = autograde.grade(module, write_variant(module, variant, Path(tmp)), in_process=True)
-    scores = {c.grade_id: c for c in report.auto}
-    details = []
-    for gid, (why, _) in sorted(variant.items()):
-        tests = owners.get(gid, [])
-        if not tests:
-            details.append(f"NO TEST {gid}: no test cell follows this answer cell")
-            continue
-        got = sum(scores[t].score for t in tests)
-        best = sum(scores[t].max_score for t in tests)
-        details.append(("LOSES   " if got < best else "KEEPS!  ") + f"{gid} ({why}): {got:g}/{best:g}")
-    ok = bool(details) and all(d.startswith("LOSES") for d in details)
-    return Verdict(f"wrong answers, variant {k}", ok, details)
+def wrong_notebooks(module: str) -> list[str]:
+    """The solution notebooks that hold an exercise with wrong answers."""
+    where = stacked.notebook_of(module)
+    return sorted({where[gid] for gid in wrong_answers(module) if gid in where})
+
+
+def check_wrong_notebook(module: str, name: str, answers: dict[str, list[tuple[str, str]]] | None = None) -> Verdict:
+    """Every wrong answer of notebook `name` loses points on its own copy of its exercise's tests (tools/stacked.py)."""
+    where = stacked.notebook_of(module)
+    answers = answers if answers is not None else {g: a for g, a in wrong_answers(module).items() if where.get(g) == name}
+    outcomes, problems = stacked.grade_stacked(module, name, answers)
+    details = [("LOSES   " if o.got < o.best else "KEEPS!  ") + f"{o.grade_id} #{o.k} ({o.why}): {o.got:g}/{o.best:g}" for o in outcomes]
+    details = [f"PROBLEM {p}" for p in problems] + details
+    expected = sum(len(a) for a in answers.values())
+    ok = not problems and len(outcomes) == expected > 0 and all(d.startswith("LOSES") for d in details)
+    return Verdict(f"wrong answers of {name} ({expected})", ok, details)
 
 
 def check_wrong(module: str) -> list[Verdict]:
-    return [check_wrong_variant(module, k) for k in range(1, len(variants(module)) + 1)]
+    return [check_wrong_notebook(module, name) for name in wrong_notebooks(module)]
 
 
 def main(argv: list[str] | None = None) -> int:
