@@ -53,7 +53,7 @@ test: $(DEV_STAMP)  ## run the whole test suite (notebooks, autograding proofs, 
 
 check: $(STAMP)  ## self-check your notebooks of a module, hidden tests included: make check M=03
 	@test -n "$(M)" || { echo "usage: make check M=03   (a module number or folder name)"; exit 2; }
-	@$(BIN)/python -m backendlab.selfcheck $(M)
+	@$(BIN)/python -m backendlab.grading.selfcheck $(M)
 
 grade: $(STAMP)  ## grade a class in sandboxes, in parallel: make grade MODULE=03 SUBMISSIONS=folder-or-lms.zip [WORKERS_GRADE=3]
 	@test -n "$(MODULE)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade MODULE=03 SUBMISSIONS=path/to/submissions (see grading/README.md)"; exit 2; }

@@ -162,7 +162,7 @@ def check_module(module: str | None = None) -> None:
     if not interactive():
         print("check_module(): skipped here (it runs when you work in JupyterLab, never while a notebook is graded).")
         return
-    from backendlab import selfcheck
+    from backendlab.grading import selfcheck
 
     name = course.find_module(module) if module else current_module()
     if name is None:

@@ -15,8 +15,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from nbgrader.utils import determine_grade
 
-from backendlab import autograde, course, selfcheck
-from backendlab.grading import feedback, repair
+from backendlab import course
+from backendlab.grading import autograde, feedback, repair, selfcheck
 from backendlab.grading.classroom import discover, safe_extract
 from backendlab.grading.limits import Limits, Mechanisms
 from backendlab.grading.outputs import fair_outputs

@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backendlab import autograde, course
+from backendlab import course
+from backendlab.grading import autograde
 from tools import notebooks, verify_module
 
 ROOT = course.root()

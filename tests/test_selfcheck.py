@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from backendlab import autograde, course, progress
+from backendlab import course, progress
+from backendlab.grading import autograde
 
 MODULE = "00-orientation"
 ROOT = course.root()
 
 
 def run_check(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "backendlab.selfcheck", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "backendlab.grading.selfcheck", *map(str, args)],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
@@ -86,7 +87,7 @@ def test_unknown_module_and_foreign_notebook_are_explained(tmp_path: Path) -> No
 
 def test_make_check_runs_the_self_check_on_the_module() -> None:
     dry = subprocess.run(["make", "-n", "check", "M=00"], capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    assert re.search(r"python -m backendlab\.selfcheck 00\b", dry), dry
+    assert re.search(r"python -m backendlab\.grading\.selfcheck 00\b", dry), dry
 
 
 def test_score_card_shows_failures_with_their_message() -> None:
@@ -95,7 +96,7 @@ def test_score_card_shows_failures_with_their_message() -> None:
         autograde.CellResult("01-welcome.ipynb", "query_string", "auto", 1, 1),
         autograde.CellResult("01-welcome.ipynb", "reflection", "manual", 0, 2),
     ])
-    from backendlab.selfcheck import score_card
+    from backendlab.grading.selfcheck import score_card
 
     card = score_card(report)
     assert "✗ status_codes" in card and "expected 'redirect'" in card
@@ -106,7 +107,7 @@ def test_score_card_shows_failures_with_their_message() -> None:
 def test_checking_one_notebook_of_a_two_notebook_module_records_only_that_notebook(
     monkeypatch: pytest.MonkeyPatch, progress_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from backendlab import selfcheck
+    from backendlab.grading import selfcheck
 
     module = "01-language-tradeoffs"
     first, second = sorted(autograde.module_notebooks(module))

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from backendlab import autograde, course
+from backendlab import course
+from backendlab.grading import autograde
 
 NAV_MARKER = "<!--NAVIGATION-->"
 KEEP_CELL_METADATA = ("nbgrader", "tags")

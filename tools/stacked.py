@@ -26,7 +26,8 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
-from backendlab import autograde, course
+from backendlab import course
+from backendlab.grading import autograde
 
 WRONG = "__wrong"
 KEEP_ENV = "BACKENDLAB_KEEP_STACKED"  # a folder: the graded stacked notebooks are copied there
@@ -171,7 +172,7 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
     owners = exercises(module)
     problems = [f"{nb}: the run stopped early: {why}" for nb, why in report.stopped.items()]
     outcomes = []
-    for copy_gid, (gid, k, why, _) in sorted(copies.items(), key=lambda kv: (kv[1][0], kv[1][1])):
+    for gid, k, why, _ in sorted(copies.values(), key=lambda c: (c[0], c[1])):
         tests = [f"{t}{WRONG}{k}" for t in owners[gid]]
         missing = [t for t in tests if t not in scores]
         if missing:

@@ -12,11 +12,11 @@ import argparse
 import importlib.util
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 
-from backendlab import autograde, course
+from backendlab import course
+from backendlab.grading import autograde
 from tools import stacked
 
 WRONG_DIR = course.root() / "tests" / "wrong_answers"

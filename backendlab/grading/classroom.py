@@ -133,7 +133,8 @@ def grade_class(module: str, submissions: Path, *, workers: int | None = None, l
                 out: Path | None = None, gradebook: str | None = None, csv_path: Path | None = None,
                 quiet: bool = False) -> ClassRun:
     """Grade every student of `submissions` for `module`; never stops for one student. See the module docstring."""
-    from backendlab import autograde, course
+    from backendlab import course
+    from backendlab.grading import autograde
 
     module = course.find_module(module)
     limits = limits or Limits()

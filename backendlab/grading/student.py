@@ -194,7 +194,8 @@ def _summarise(result: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from backendlab import autograde, course
+    from backendlab import course
+    from backendlab.grading import autograde
 
     parser = argparse.ArgumentParser(prog="python -m backendlab.grading.student", description=__doc__ + "\n\n" + USAGE,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,7 +1,7 @@
 """Self-check: autograde your own notebooks of a module (hidden tests included) and record the score.
 
     make check M=03                      # from a terminal, at the course root
-    python -m backendlab.selfcheck 03 --notebook path/to/01-x.ipynb
+    python -m backendlab.grading.selfcheck 03 --notebook path/to/01-x.ipynb
 
 Your notebooks are copied before grading; they are never changed. Save them first (Ctrl+S).
 """
@@ -13,7 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from backendlab import autograde, course, progress
+from backendlab import course, progress
+from backendlab.grading import autograde
 
 WIDTH = 72
 
@@ -77,7 +78,7 @@ def check(module: str, notebooks: list[str | Path] | None = None, record: bool =
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backendlab.selfcheck", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m backendlab.grading.selfcheck", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("module", help="module number or folder name, e.g. 03 or 03-orm-vs-raw-sql")
     parser.add_argument("--notebook", action="append", help="grade this notebook file instead of modules/<module>/ (repeatable)")
