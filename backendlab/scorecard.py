@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from backendlab import course
 
 GRADING_ENV = "BACKENDLAB_GRADING"
+
+
+def _read(path: Path) -> Any:
+    """A notebook, read with nbformat (imported here: it takes a second, and a graded kernel never needs it)."""
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
 
 
 def interactive() -> bool:
@@ -66,7 +71,7 @@ def find_tests(exercise: str, prefer: str | None = None) -> ExerciseTests:
     for module in modules:
         for path in sorted((solutions / module).glob("*.ipynb")):
             found: ExerciseTests | None = None
-            for cell in nbformat.read(path, as_version=4).cells:
+            for cell in _read(path).cells:
                 meta = cell.metadata.get("nbgrader", {})
                 if meta.get("solution") and cell.cell_type == "code":
                     if found:
@@ -85,7 +90,7 @@ def find_tests(exercise: str, prefer: str | None = None) -> ExerciseTests:
 def _answer_ids(module: str) -> list[str]:
     ids = []
     for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
+        for cell in _read(path).cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("solution") and cell.cell_type == "code":
                 ids.append(meta["grade_id"])
