@@ -1,4 +1,4 @@
-"""Unit tests for backendlab.career: the skills matrix, evidence from progress, the reference answers, charts and report."""
+"""Unit tests for backendlab.labs.career: the skills matrix, evidence from progress, the reference answers, charts and report."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from backendlab import career, progress
+from backendlab import progress
+from backendlab.labs import career
 
 matplotlib.use("Agg")
 
@@ -458,7 +459,7 @@ def test_progress_chart_labels_axes_and_marks_coming_and_unchecked_modules(matri
 
 
 def test_importing_career_loads_neither_matplotlib_nor_writes_files(tmp_path: Path) -> None:
-    code = "import sys, backendlab.career; print('matplotlib' in sys.modules)"
+    code = "import sys, backendlab.labs.career; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60, check=True)
     assert out.stdout.strip() == "False"
     assert list(tmp_path.iterdir()) == []
