@@ -45,7 +45,8 @@ def generated_cases(kind: str) -> Any:
     "report": the seven arguments of render_report. Matrices have 1-4 modules (some coming), 0-3 practices,
     1-4 skills and 1-3 milestones whose ids are out of sorted order; bars and weights include 0, ties and
     omitted weights; evidence includes missing modules, a score above its maximum, max_score 0 and
-    unanswered practices. Readiness across milestones need not rise (that happens with real evidence too).
+    unanswered practices; self_reported_cap varies (0.5, 0.3, 1.0, 0.0). Readiness across milestones need not rise
+    (that happens with real evidence too).
     """
     from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ def generated_cases(kind: str) -> Any:
         bar_values = st.sampled_from([None, 0.5, 0.8, 0.3, 1.0, 0.6, 0.75, 0.2, 0.0])
         raw = {
             "ready_at": draw(st.sampled_from([0.8, 0.5, 0.6, 0.75, 1.0])),
+            "self_reported_cap": draw(st.sampled_from([0.5, 0.3, 1.0, 0.0])),
             "evidence_weights": {"course": draw(st.sampled_from([0.6, 1.0, 0.5, 2.0])),
                                  "practices": draw(st.sampled_from([0.4, 1.0, 0.5, 3.0]))},
             "pillars": {"reliability": "Reliability"},

@@ -17,7 +17,10 @@ def empty_evidence() -> dict[str, Any]:
 def evidence_from_progress(modules: dict[str, dict[str, Any]], checklist: dict[str, Any] | None = None) -> dict[str, Any]:
     """Turn progress.module_scores() and the saved checklist into evidence: your BEST score per module counts.
 
-    evidence = {"modules": {module: {"score", "max_score", "exercises"}}, "practices": {practice: bool}}
+    evidence = {"modules": {module: {"score", "max_score", "exercises"}}, "practices": {practice: bool},
+                "links": {practice: evidence link}}
+    A practice counts as done only with an evidence link (a pull request, a dashboard, a design doc: something a
+    colleague can open and confirm); a bare True, saved by an earlier version of the checklist, counts as not done.
     The exercise scores belong to the run that counts: the progress file keeps only the latest run's exercises,
     so when an earlier run scored better, the module's exercises are {} (no redo list drawn from a worse run).
     """
@@ -34,29 +37,41 @@ def evidence_from_progress(modules: dict[str, dict[str, Any]], checklist: dict[s
             "exercises": {g: {"score": float(e.get("score", 0) or 0), "max_score": float(e.get("max_score", 0) or 0)}
                           for g, e in exercises.items() if isinstance(e, dict)},
         }
+    evidence["links"] = {}
     for practice, value in (checklist or {}).items():
-        if isinstance(value, bool):
-            evidence["practices"][practice] = value
+        if isinstance(value, str) and value.strip():
+            evidence["practices"][practice] = True
+            evidence["links"][practice] = value.strip()
+        elif isinstance(value, bool):
+            evidence["practices"][practice] = False
     return evidence
 
 
-def saved_checklist() -> dict[str, bool]:
-    """The checklist answers saved in the learner's progress file ({} when none)."""
+def saved_checklist() -> dict[str, bool | str]:
+    """The checklist answers saved in the learner's progress file: {practice: evidence link or False} ({} when none)."""
     saved = progress.load_answers(CHECKLIST_KEY, {}) or {}
-    return {k: v for k, v in saved.items() if isinstance(v, bool)} if isinstance(saved, dict) else {}
+    return {k: v for k, v in saved.items() if isinstance(v, bool | str)} if isinstance(saved, dict) else {}
 
 
-def record_checklist(answers: dict[str, bool | None], matrix: dict[str, Any]) -> dict[str, bool]:
-    """Merge the notebook's answers (None = not answered) into the saved checklist; save only when something changed."""
+def record_checklist(answers: dict[str, bool | str | None], matrix: dict[str, Any]) -> dict[str, bool | str]:
+    """Merge the notebook's answers into the saved checklist; save only when something changed.
+
+    An answer is an evidence link (a non-empty string: the URL or path of a pull request, dashboard, doc...) for a
+    practice you do, False for one you don't do yet, or None for not answered (keeps what was saved before).
+    """
     unknown = sorted(set(answers) - set(matrix["practices"]))
     if unknown:
         raise ValueError(f"Unknown practice ids {unknown}: use the ids printed above the checklist (a typo?).")
-    bad = {k: v for k, v in answers.items() if v is not None and not isinstance(v, bool)}
+    unlinked = sorted(k for k, v in answers.items() if v is True or (isinstance(v, str) and not v.strip()))
+    if unlinked:
+        raise ValueError(f"{unlinked}: a ticked practice needs its evidence link instead of True (the URL or path of a pull "
+                         "request, dashboard, design doc... that a colleague can open), or False if you don't do it yet.")
+    bad = {k: v for k, v in answers.items() if v is not None and v is not False and not isinstance(v, str)}
     if bad:
-        raise ValueError(f"Answer True, False or None (not answered yet), got {bad}.")
+        raise ValueError(f"Answer with an evidence link (a string), False or None (not answered yet), got {bad}.")
     saved = saved_checklist()
     merged = dict(saved)
-    merged.update({k: v for k, v in answers.items() if v is not None})
+    merged.update({k: v.strip() if isinstance(v, str) else v for k, v in answers.items() if v is not None})
     if merged != saved:
         progress.save_answers(CHECKLIST_KEY, merged)
     return merged

@@ -10,6 +10,7 @@ from backendlab import course
 
 MATRIX_FILE = "skills_matrix.yaml"
 STATUSES = ("available", "coming")
+SELF_REPORTED_CAP = 0.5  # the most a skill can show on self-reported practices alone (no graded module yet)
 
 
 class MatrixError(ValueError):
@@ -41,10 +42,12 @@ def _known(ids: Any, universe: dict[str, Any], where: str, kind: str) -> list[st
 def validate_matrix(raw: dict[str, Any]) -> dict[str, Any]:
     """Check a skills matrix and return a normalised deep copy (defaults filled in); raise MatrixError when inconsistent.
 
-    Normalised shape: ready_at (float), evidence_weights {course, practices}, pillars {id: title},
+    Normalised shape: ready_at (float), self_reported_cap (float), evidence_weights {course, practices},
+    pillars {id: title}, dimensions {id: {title, evidence}},
     topics {id: title}, modules {id: {title, status}}, practices {id: text},
     skills {id: {title, topic, pillars, modules, practices}},
-    milestones {id: {title, summary, behaviours {pillar: [text]}, bars {skill: level}, weights {skill: weight}}}.
+    milestones {id: {title, summary, behaviours {pillar: [text]}, dimensions {dimension: text}, bars {skill: level},
+    weights {skill: weight}}}.
     """
     if not isinstance(raw, dict):
         raise MatrixError(f"A skills matrix is a mapping, got {type(raw).__name__}.")
@@ -52,6 +55,7 @@ def validate_matrix(raw: dict[str, Any]) -> dict[str, Any]:
     m["ready_at"] = _number(raw.get("ready_at", 0.8), "ready_at", 0.0, 1.0)
     if m["ready_at"] == 0:
         raise MatrixError("ready_at must be above 0: a milestone that needs no readiness is reached by everybody.")
+    m["self_reported_cap"] = _number(raw.get("self_reported_cap", SELF_REPORTED_CAP), "self_reported_cap", 0.0, 1.0)
     weights = raw.get("evidence_weights", {"course": 0.6, "practices": 0.4})
     if not isinstance(weights, dict) or set(weights) != {"course", "practices"}:
         raise MatrixError(f"evidence_weights must have exactly the keys course and practices, got {weights!r}.")
@@ -60,6 +64,11 @@ def validate_matrix(raw: dict[str, Any]) -> dict[str, Any]:
         raise MatrixError("evidence_weights must not both be 0.")
     m["pillars"] = {str(k): str(v) for k, v in _as_mapping(raw, "pillars").items()}
     m["topics"] = {str(k): str(v) for k, v in _as_mapping(raw, "topics").items()}
+    m["dimensions"] = {}
+    for did, entry in (raw.get("dimensions") or {}).items():
+        if not isinstance(entry, dict):
+            raise MatrixError(f"dimensions.{did} must be a mapping {{title, evidence}}, got {entry!r}.")
+        m["dimensions"][str(did)] = {"title": str(entry.get("title", did)), "evidence": str(entry.get("evidence", ""))}
     m["modules"] = {}
     for mid, entry in _as_mapping(raw, "modules").items():
         entry = entry or {}
@@ -94,10 +103,13 @@ def validate_matrix(raw: dict[str, Any]) -> dict[str, Any]:
         _known(list(weights_in), m["skills"], f"{where}.weights", "skill")
         behaviours = entry.get("behaviours") or {}
         _known(list(behaviours), m["pillars"], f"{where}.behaviours", "pillar")
+        dimensions = entry.get("dimensions") or {}
+        _known(list(dimensions), m["dimensions"], f"{where}.dimensions", "dimension")
         m["milestones"][str(mid)] = {
             "title": str(entry.get("title", mid)),
             "summary": str(entry.get("summary", "")),
             "behaviours": {p: [str(b) for b in (behaviours.get(p) or [])] for p in m["pillars"]},
+            "dimensions": {d: str(dimensions.get(d) or "") for d in m["dimensions"]},
             "bars": {s: _number(v, f"{where}.bars.{s}", 0.0, 1.0) for s, v in bars.items()},
             "weights": {s: _number(weights_in.get(s, 1), f"{where}.weights.{s}", 0.0, math.inf) for s in bars},
         }

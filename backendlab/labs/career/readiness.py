@@ -14,7 +14,11 @@ def module_fraction(evidence: dict[str, Any], module: str) -> float:
 
 
 def skill_levels(evidence: dict[str, Any], matrix: dict[str, Any]) -> dict[str, float]:
-    """Exercise 1 (reference): each skill's level in 0..1 from module scores and checklist answers."""
+    """Exercise 1 (reference): each skill's level in 0..1 from module scores and checklist answers.
+
+    A skill with no available module is judged on its practices alone, capped at matrix["self_reported_cap"]:
+    ticking a box is a claim, not evidence a course can grade, so it never shows a skill as fully evidenced.
+    """
     w_course = matrix["evidence_weights"]["course"]
     w_practice = matrix["evidence_weights"]["practices"]
     practices = evidence.get("practices", {})
@@ -28,6 +32,8 @@ def skill_levels(evidence: dict[str, Any], matrix: dict[str, Any]) -> dict[str, 
             parts.append((w_practice, sum(practices.get(p) is True for p in skill["practices"]) / len(skill["practices"])))
         total = sum(w for w, _ in parts)
         levels[sid] = sum(w * v for w, v in parts) / total if total > 0 else 0.0
+        if not available:
+            levels[sid] = min(levels[sid], matrix["self_reported_cap"])
     return levels
 
 
@@ -56,12 +62,17 @@ def is_ready(value: float, matrix: dict[str, Any]) -> bool:
 
 
 def current_milestone(ready: dict[str, float], matrix: dict[str, Any]) -> str | None:
-    """The last milestone, in order, reached along with every milestone before it; None when not even the first."""
+    """The highest milestone, in order, whose readiness reaches ready_at; None when none does.
+
+    Every milestone below it counts as reached too: the course matrix's bars only rise from one milestone to the
+    next, so evidence that meets a higher bar meets each lower one skill by skill, and a lower readiness for a
+    lower milestone only reflects its different weights. (The old rule, "reached along with every milestone
+    before it", put a learner at 77 % junior, 87 % mid and 83 % senior at "none yet".)
+    """
     current = None
     for mid in matrix["milestones"]:
-        if not is_ready(ready.get(mid, 0.0), matrix):
-            break
-        current = mid
+        if is_ready(ready.get(mid, 0.0), matrix):
+            current = mid
     return current
 
 
