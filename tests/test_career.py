@@ -1,4 +1,4 @@
-"""Unit tests for backendlab.career: the skills matrix, evidence from progress, the reference answers, charts and report."""
+"""Unit tests for backendlab.labs.career: the skills matrix, evidence from progress, the reference answers, charts and report."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from backendlab import career, progress
+from backendlab import progress
+from backendlab.labs import career
 
 matplotlib.use("Agg")
 
@@ -79,10 +80,24 @@ def test_course_matrix_uses_every_practice_and_gives_every_skill_evidence_availa
 
 
 def test_full_evidence_reaches_every_milestone_and_empty_evidence_none(matrix: dict) -> None:
-    assert all(v == pytest.approx(1.0) for v in career.readiness(full_evidence(matrix), matrix).values())
+    ready = career.readiness(full_evidence(matrix), matrix)
+    assert all(career.is_ready(v, matrix) for v in ready.values())
+    assert ready["junior"] == ready["mid"] == pytest.approx(1.0)
+    assert ready["staff"] < 1.0  # its practice-only skills are capped: nobody is fully evidenced for staff by a course
     empty = career.readiness(career.empty_evidence(), matrix)
     assert all(v == 0.0 for v in empty.values())
     assert career.current_milestone(empty, matrix) is None
+
+
+def test_no_skill_draws_evidence_from_the_career_module_itself(matrix: dict) -> None:
+    assert [s for s, skill in matrix["skills"].items() if career.MODULE in skill["modules"]] == []
+
+
+def test_course_matrix_states_scope_impact_direction_and_communication_for_every_milestone(matrix: dict) -> None:
+    assert list(matrix["dimensions"]) == ["scope", "impact", "direction", "communication"]
+    assert all(d["evidence"] for d in matrix["dimensions"].values())
+    for mid, milestone in matrix["milestones"].items():
+        assert all(milestone["dimensions"][d] for d in matrix["dimensions"]), mid
 
 
 # ------------------------------------------------------------------------------------------- validation
@@ -105,6 +120,8 @@ def test_validate_matrix_names_an_unknown_skill_in_a_bar(matrix: dict) -> None:
         (lambda m: m["skills"]["runtime_cost"].update(practices=["yoga"]), r"unknown practice"),
         (lambda m: m.update(evidence_weights={"course": 1}), r"evidence_weights"),
         (lambda m: m.update(ready_at=0), r"ready_at"),
+        (lambda m: m.update(self_reported_cap=1.5), r"self_reported_cap"),
+        (lambda m: m["milestones"]["mid"].update(dimensions={"charisma": "x"}), r"milestones\.mid\.dimensions.*charisma"),
     ],
 )
 def test_validate_matrix_rejects_inconsistent_entries_saying_which(matrix: dict, change, message: str) -> None:
@@ -147,7 +164,7 @@ def test_skill_levels_count_a_missing_module_as_zero_and_leave_a_coming_one_out(
     ev["practices"]["p_load"] = True
     levels = career.skill_levels(ev, tiny)
     assert levels["obs"] == pytest.approx(0.6 * 0.4)
-    assert levels["perf"] == pytest.approx(1.0)
+    assert levels["perf"] == pytest.approx(0.5)  # practices alone: capped at self_reported_cap
 
 
 def test_skill_levels_treat_max_score_zero_as_no_evidence_and_cap_above_the_maximum() -> None:
@@ -157,6 +174,16 @@ def test_skill_levels_treat_max_score_zero_as_no_evidence_and_cap_above_the_maxi
     levels = career.skill_levels(ev, tiny)
     assert levels["api"] == pytest.approx(1.0)
     assert levels["obs"] == pytest.approx(0.6 * 0.5)
+
+
+def test_practices_alone_count_at_most_the_self_reported_cap() -> None:
+    tiny, ev = career.tiny_matrix(), career.tiny_evidence()
+    ev["practices"]["p_load"] = True  # perf: only a coming module, its practice ticked
+    assert career.skill_levels(ev, tiny)["perf"] == pytest.approx(0.5)
+    tiny["self_reported_cap"] = 0.2
+    levels = career.skill_levels(ev, tiny)
+    assert levels["perf"] == pytest.approx(0.2)
+    assert levels["api"] == pytest.approx(0.88)  # a skill with an available module is not capped
 
 
 def test_readiness_caps_each_skill_at_its_bar_and_weighs_it() -> None:
@@ -172,10 +199,14 @@ def test_readiness_of_a_milestone_without_bars_is_one() -> None:
     assert career.readiness(career.empty_evidence(), tiny)["senior"] == 1.0
 
 
-def test_current_milestone_needs_every_earlier_milestone_too(matrix: dict) -> None:
+def test_current_milestone_is_the_highest_reached_and_counts_every_lower_one(matrix: dict) -> None:
+    realistic = {"junior": 0.77, "mid": 0.87, "senior": 0.83, "staff": 0.5}  # the case of issue #13: not "none yet"
+    assert career.current_milestone(realistic, matrix) == "senior"
+    assert career.next_milestone(realistic, matrix) == "staff"
     ready = {"junior": 0.9, "mid": 0.5, "senior": 0.95, "staff": 0.1}
-    assert career.current_milestone(ready, matrix) == "junior"
-    assert career.next_milestone(ready, matrix) == "mid"
+    assert career.current_milestone(ready, matrix) == "senior"
+    assert career.current_milestone({"junior": 0.9, "mid": 0.5, "senior": 0.5, "staff": 0.1}, matrix) == "junior"
+    assert career.current_milestone(dict.fromkeys(ready, 0.79), matrix) is None
     assert career.next_milestone(dict.fromkeys(ready, 1.0), matrix) is None
     assert career.next_milestone(dict.fromkeys(ready, 0.0), matrix) == "junior"
 
@@ -352,9 +383,11 @@ def test_project_readme_carries_the_measured_numbers() -> None:
 def test_evidence_from_progress_uses_the_best_score_and_drops_unanswered_practices() -> None:
     modules = {"02-api-first-design": {"score": 4, "max_score": 10, "best_score": 9,
                                        "exercises": {"e1": {"score": 4, "max_score": 10}}, "checked_at": "x"}}
-    ev = career.evidence_from_progress(modules, {"tests_in_ci": True, "slo_defined": None, "x": "yes"})
+    checklist = {"tests_in_ci": "https://ci.example/run/1", "slo_defined": None, "postmortem_led": True, "x": False, "y": " "}
+    ev = career.evidence_from_progress(modules, checklist)
     assert ev["modules"]["02-api-first-design"]["score"] == 9
-    assert ev["practices"] == {"tests_in_ci": True}
+    assert ev["practices"] == {"tests_in_ci": True, "postmortem_led": False, "x": False}  # a tick without a link is not evidence
+    assert ev["links"] == {"tests_in_ci": "https://ci.example/run/1"}
 
 
 def test_evidence_from_progress_takes_exercises_only_from_the_run_that_counts() -> None:
@@ -388,7 +421,7 @@ def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Pa
     for module, entry in matrix["modules"].items():
         if entry["status"] == "available":
             progress.record_scores(module, {"first": (3.0, 3.0), "second": (2.0, 2.0)})
-    career.record_checklist(dict.fromkeys(matrix["practices"], True), matrix)
+    career.record_checklist({p: f"https://git.example/pr/{i}" for i, p in enumerate(matrix["practices"])}, matrix)
     mine = career.load_evidence()
     assert len(mine["modules"]) == 7 and all(mine["practices"].values())
     ready = career.readiness(mine, matrix)
@@ -399,9 +432,9 @@ def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Pa
 
 
 def test_record_checklist_saves_answers_and_keeps_earlier_ones_for_none(progress_file: Path, matrix: dict) -> None:
-    career.record_checklist({"tests_in_ci": True, "slo_defined": False}, matrix)
-    merged = career.record_checklist({"tests_in_ci": None, "slo_defined": True}, matrix)
-    assert merged == {"tests_in_ci": True, "slo_defined": True}
+    career.record_checklist({"tests_in_ci": "https://ci.example/run/7", "slo_defined": False}, matrix)
+    merged = career.record_checklist({"tests_in_ci": None, "slo_defined": " dashboards/slo.json "}, matrix)
+    assert merged == {"tests_in_ci": "https://ci.example/run/7", "slo_defined": "dashboards/slo.json"}
     saved = json.loads(progress_file.read_text(encoding="utf-8"))
     assert saved["answers"][career.CHECKLIST_KEY] == merged
 
@@ -415,9 +448,13 @@ def test_record_checklist_writes_nothing_when_nothing_was_answered(tmp_path: Pat
 
 def test_record_checklist_rejects_unknown_ids_and_non_boolean_answers(progress_file: Path, matrix: dict) -> None:
     with pytest.raises(ValueError, match="tests_in_cl"):
-        career.record_checklist({"tests_in_cl": True}, matrix)
-    with pytest.raises(ValueError, match="True, False or None"):
-        career.record_checklist({"tests_in_ci": "yes"}, matrix)
+        career.record_checklist({"tests_in_cl": "x"}, matrix)
+    with pytest.raises(ValueError, match="evidence link"):
+        career.record_checklist({"tests_in_ci": True}, matrix)
+    with pytest.raises(ValueError, match="evidence link"):
+        career.record_checklist({"tests_in_ci": "  "}, matrix)
+    with pytest.raises(ValueError, match="False or None"):
+        career.record_checklist({"tests_in_ci": 1}, matrix)
 
 
 # ----------------------------------------------------------------------------------- portfolio and charts
@@ -458,7 +495,7 @@ def test_progress_chart_labels_axes_and_marks_coming_and_unchecked_modules(matri
 
 
 def test_importing_career_loads_neither_matplotlib_nor_writes_files(tmp_path: Path) -> None:
-    code = "import sys, backendlab.career; print('matplotlib' in sys.modules)"
+    code = "import sys, backendlab.labs.career; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60, check=True)
     assert out.stdout.strip() == "False"
     assert list(tmp_path.iterdir()) == []

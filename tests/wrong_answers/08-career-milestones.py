@@ -3,6 +3,8 @@
 Per exercise: seven written by a red team from the student notebook alone, before the tests were reworked,
 then one kept from the first set (the others of that set were redundant with these, or dropped to stay at eight,
 the number of graded executions per variant).
+After issue #13 (self-reported cap, current milestone = the highest reached) three per changed exercise were
+written from the new docstrings before the tests: skill_levels and render_report have ten, the module ten runs.
 """
 
 WRONG_ANSWERS = {
@@ -159,7 +161,7 @@ WRONG_ANSWERS = {
 ''',
         ),
         (
-            'levels rounded to 2 decimals (display precision) instead of the exact blend',
+            "practices alone are not capped: one ticked box on a skill whose modules are all coming gives 1.0",
             '''def skill_levels(evidence: dict, matrix: dict) -> dict[str, float]:
     """Return {skill_id: level} for every skill in matrix["skills"] (same order), each level in 0..1.
 
@@ -171,28 +173,31 @@ WRONG_ANSWERS = {
     - level = (wc * course + wp * practice) / (wc + wp), where wc = matrix["evidence_weights"]["course"]
       and wp = matrix["evidence_weights"]["practices"]. When a skill has no available module, or no
       practice, that part is left out (with its weight) and the other decides alone; with neither, 0.0.
+    - self-reported evidence is capped: for a skill with no available module (judged on practices alone),
+      level = min(practice part, matrix["self_reported_cap"]).
     """
     wc = matrix["evidence_weights"]["course"]
     wp = matrix["evidence_weights"]["practices"]
+    modules = evidence.get("modules", {})
     ticked = evidence.get("practices", {})
     levels = {}
-    for skill_id, s in matrix["skills"].items():
-        available = [m for m in s["modules"] if matrix["modules"][m]["status"] == "available"]
-        fractions = []
-        for m in available:
-            rec = evidence.get("modules", {}).get(m)
-            if not rec or not rec["max_score"]:
-                fractions.append(0.0)
-            else:
-                fractions.append(min(rec["score"] / rec["max_score"], 1.0))
-        num = den = 0.0
+    for skill_id, skill in matrix["skills"].items():
+        parts = []
+        available = [m for m in skill["modules"] if matrix["modules"][m]["status"] == "available"]
         if available:
-            num += wc * sum(fractions) / len(fractions)
-            den += wc
-        if s["practices"]:
-            num += wp * sum(ticked.get(p) is True for p in s["practices"]) / len(s["practices"])
-            den += wp
-        levels[skill_id] = round(num / den, 2) if den else 0.0
+            fractions = []
+            for m in available:
+                record = modules.get(m)
+                if not record or not record.get("max_score"):
+                    fractions.append(0.0)
+                else:
+                    fractions.append(min(record["score"] / record["max_score"], 1.0))
+            parts.append((wc, sum(fractions) / len(fractions)))
+        if skill["practices"]:
+            done = sum(1 for p in skill["practices"] if ticked.get(p) is True)
+            parts.append((wp, done / len(skill["practices"])))
+        total = sum(w for w, _ in parts)
+        levels[skill_id] = sum(w * v for w, v in parts) / total if total else 0.0
     return levels
 ''',
         ),
@@ -290,6 +295,91 @@ WRONG_ANSWERS = {
         if skill["practices"]:
             parts.append(sum(evidence["practices"].get(p) is True for p in skill["practices"]) / len(skill["practices"]))
         levels[skill_id] = sum(parts) / len(parts) if parts else 0.0
+    return levels
+''',
+        ),
+        (
+            "the cap is applied to every skill's level, also those judged on available modules",
+            '''def skill_levels(evidence: dict, matrix: dict) -> dict[str, float]:
+    """Return {skill_id: level} for every skill in matrix["skills"] (same order), each level in 0..1.
+
+    For a skill s = matrix["skills"][skill_id]:
+    - course part: the mean, over the modules m in s["modules"] whose matrix["modules"][m]["status"] is
+      "available", of score / max_score from evidence["modules"][m]. A module missing from the evidence, or
+      with max_score 0, counts 0; a fraction above 1 counts 1. Modules with status "coming" are left out.
+    - practice part: the share of s["practices"] that evidence["practices"] marks True (missing = not done).
+    - level = (wc * course + wp * practice) / (wc + wp), where wc = matrix["evidence_weights"]["course"]
+      and wp = matrix["evidence_weights"]["practices"]. When a skill has no available module, or no
+      practice, that part is left out (with its weight) and the other decides alone; with neither, 0.0.
+    - self-reported evidence is capped: for a skill with no available module (judged on practices alone),
+      level = min(practice part, matrix["self_reported_cap"]).
+    """
+    wc = matrix["evidence_weights"]["course"]
+    wp = matrix["evidence_weights"]["practices"]
+    modules = evidence.get("modules", {})
+    ticked = evidence.get("practices", {})
+    levels = {}
+    for skill_id, skill in matrix["skills"].items():
+        parts = []
+        available = [m for m in skill["modules"] if matrix["modules"][m]["status"] == "available"]
+        if available:
+            fractions = []
+            for m in available:
+                record = modules.get(m)
+                if not record or not record.get("max_score"):
+                    fractions.append(0.0)
+                else:
+                    fractions.append(min(record["score"] / record["max_score"], 1.0))
+            parts.append((wc, sum(fractions) / len(fractions)))
+        if skill["practices"]:
+            done = sum(1 for p in skill["practices"] if ticked.get(p) is True)
+            parts.append((wp, done / len(skill["practices"])))
+        total = sum(w for w, _ in parts)
+        levels[skill_id] = sum(w * v for w, v in parts) / total if total else 0.0
+        levels[skill_id] = min(levels[skill_id], matrix["self_reported_cap"])
+    return levels
+''',
+        ),
+        (
+            "the cap is hard-coded to 0.5 instead of read from matrix['self_reported_cap']",
+            '''def skill_levels(evidence: dict, matrix: dict) -> dict[str, float]:
+    """Return {skill_id: level} for every skill in matrix["skills"] (same order), each level in 0..1.
+
+    For a skill s = matrix["skills"][skill_id]:
+    - course part: the mean, over the modules m in s["modules"] whose matrix["modules"][m]["status"] is
+      "available", of score / max_score from evidence["modules"][m]. A module missing from the evidence, or
+      with max_score 0, counts 0; a fraction above 1 counts 1. Modules with status "coming" are left out.
+    - practice part: the share of s["practices"] that evidence["practices"] marks True (missing = not done).
+    - level = (wc * course + wp * practice) / (wc + wp), where wc = matrix["evidence_weights"]["course"]
+      and wp = matrix["evidence_weights"]["practices"]. When a skill has no available module, or no
+      practice, that part is left out (with its weight) and the other decides alone; with neither, 0.0.
+    - self-reported evidence is capped: for a skill with no available module (judged on practices alone),
+      level = min(practice part, matrix["self_reported_cap"]).
+    """
+    wc = matrix["evidence_weights"]["course"]
+    wp = matrix["evidence_weights"]["practices"]
+    modules = evidence.get("modules", {})
+    ticked = evidence.get("practices", {})
+    levels = {}
+    for skill_id, skill in matrix["skills"].items():
+        parts = []
+        available = [m for m in skill["modules"] if matrix["modules"][m]["status"] == "available"]
+        if available:
+            fractions = []
+            for m in available:
+                record = modules.get(m)
+                if not record or not record.get("max_score"):
+                    fractions.append(0.0)
+                else:
+                    fractions.append(min(record["score"] / record["max_score"], 1.0))
+            parts.append((wc, sum(fractions) / len(fractions)))
+        if skill["practices"]:
+            done = sum(1 for p in skill["practices"] if ticked.get(p) is True)
+            parts.append((wp, done / len(skill["practices"])))
+        total = sum(w for w, _ in parts)
+        levels[skill_id] = sum(w * v for w, v in parts) / total if total else 0.0
+        if not available:
+            levels[skill_id] = min(levels[skill_id], 0.5)
     return levels
 ''',
         ),
@@ -1112,7 +1202,7 @@ WRONG_ANSWERS = {
 ''',
         ),
         (
-            'current milestone = the last milestone whose own readiness is reached, ignoring the milestones before it',
+            "old rule: current = the last milestone reached with every one before it; 77/87/83% gives 'none yet'",
             '''def render_report(title: str, evidence: dict, matrix: dict, ready: dict[str, float],
                   steps: list[dict], plots: dict[str, str], highlights: list[str]) -> str:
     """Return the proof point as Markdown, with these parts in this order (see the example above):
@@ -1120,7 +1210,9 @@ WRONG_ANSWERS = {
     # {title}
     ## Summary        two bullets: "- Current milestone: {its title, or none yet}" and
                       "- Next target: {its title, or none (top milestone reached)}"
-                      (use career.current_milestone(ready, matrix) and career.next_milestone(ready, matrix))
+                      The current milestone is the highest one whose readiness reaches ready_at (every one below
+                      it counts as reached); the next target is the one after it (the first when none is reached).
+                      Use career.current_milestone(ready, matrix) and career.next_milestone(ready, matrix).
     ## Module scores  a table with the header | Module | Score | Max | Percent |, one row per module in
                       evidence["modules"], sorted by module id: score and max_score as numbers (format :g),
                       Percent = round(100 * score / max_score) followed by % (0% when max_score is 0)
@@ -1131,33 +1223,34 @@ WRONG_ANSWERS = {
                       "(coming)" in the item of a coming module
     ## Built and measured   one bullet ("- ") per highlight
     """
-    order = list(matrix["milestones"])
-    reached = [m for m in order if career.is_ready(ready[m], matrix)]
-    current = reached[-1] if reached else None
+    milestones = matrix["milestones"]
+    order = list(milestones)
+    current = None
+    for milestone_id in order:
+        if ready[milestone_id] < matrix["ready_at"] - 1e-9:
+            break
+        current = milestone_id
     index = order.index(current) + 1 if current else 0
     target = order[index] if index < len(order) else None
-    ms = matrix["milestones"]
-    lines = [f"# {title}", "", "## Summary", ""]
-    lines.append("- Current milestone: " + (ms[current]["title"] if current else "none yet"))
-    lines.append("- Next target: " + (ms[target]["title"] if target else "none (top milestone reached)"))
-    lines += ["", "## Module scores", "", "| Module | Score | Max | Percent |", "| --- | --- | --- | --- |"]
+    out = [f"# {title}", "", "## Summary", ""]
+    out.append(f"- Current milestone: {milestones[current]['title'] if current else 'none yet'}")
+    out.append(f"- Next target: {milestones[target]['title'] if target else 'none (top milestone reached)'}")
+    out += ["", "## Module scores", "", "| Module | Score | Max | Percent |", "| --- | --- | --- | --- |"]
     for module_id in sorted(evidence["modules"]):
-        rec = evidence["modules"][module_id]
-        pct = round(100 * rec["score"] / rec["max_score"]) if rec["max_score"] else 0
-        lines.append(f"| {module_id} | {rec['score']:g} | {rec['max_score']:g} | {pct}% |")
-    lines += ["", "## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
-    for milestone_id, milestone in ms.items():
-        lines.append(f"| {milestone['title']} | {round(100 * ready[milestone_id])}% |")
-    lines += ["", "## Charts", ""]
-    for name, path in plots.items():
-        lines.append(f"![{name}]({path})")
-    lines += ["", "## Next steps", ""]
+        record = evidence["modules"][module_id]
+        percent = round(100 * record["score"] / record["max_score"]) if record["max_score"] else 0
+        out.append(f"| {module_id} | {record['score']:g} | {record['max_score']:g} | {percent}% |")
+    out += ["", "## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    for milestone_id, milestone in milestones.items():
+        out.append(f"| {milestone['title']} | {round(100 * ready[milestone_id])}% |")
+    out += ["", "## Charts", ""] + [f"![{name}]({path})" for name, path in plots.items()]
+    out += ["", "## Next steps", ""]
     for i, step in enumerate(steps, start=1):
-        coming = " (coming)" if step["status"] == "coming" else ""
-        lines.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}")
-    lines += ["", "## Built and measured", ""]
-    lines += [f"- {h}" for h in highlights]
-    return "\\n".join(lines) + "\\n"
+        coming = " (coming)" if step["status"] != "available" else ""
+        redo = f"; redo {', '.join(step['redo'])}" if step["redo"] else ""
+        out.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
+    out += ["", "## Built and measured", ""] + [f"- {h}" for h in highlights]
+    return "\\n".join(out) + "\\n"
 ''',
         ),
         (
@@ -1324,6 +1417,102 @@ WRONG_ANSWERS = {
         coming = " (coming)" if step["status"] != "available" else ""
         redo = f"; redo {', '.join(step['redo'])}" if step["redo"] else ""
         out.append(f"- {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
+    out += ["", "## Built and measured", ""] + [f"- {h}" for h in highlights]
+    return "\\n".join(out) + "\\n"
+''',
+        ),
+        (
+            'current milestone = the LOWEST milestone reached instead of the highest',
+            '''def render_report(title: str, evidence: dict, matrix: dict, ready: dict[str, float],
+                  steps: list[dict], plots: dict[str, str], highlights: list[str]) -> str:
+    """Return the proof point as Markdown, with these parts in this order (see the example above):
+
+    # {title}
+    ## Summary        two bullets: "- Current milestone: {its title, or none yet}" and
+                      "- Next target: {its title, or none (top milestone reached)}"
+                      The current milestone is the highest one whose readiness reaches ready_at (every one below
+                      it counts as reached); the next target is the one after it (the first when none is reached).
+                      Use career.current_milestone(ready, matrix) and career.next_milestone(ready, matrix).
+    ## Module scores  a table with the header | Module | Score | Max | Percent |, one row per module in
+                      evidence["modules"], sorted by module id: score and max_score as numbers (format :g),
+                      Percent = round(100 * score / max_score) followed by % (0% when max_score is 0)
+    ## Readiness      a table | Milestone | Readiness |, one row per milestone in matrix order: its title,
+                      round(100 * readiness) followed by %
+    ## Charts         one image per entry of plots, in order: ![name](path), the path exactly as given
+    ## Next steps     a numbered list, one item per step in order, starting with the module id, with
+                      "(coming)" in the item of a coming module
+    ## Built and measured   one bullet ("- ") per highlight
+    """
+    milestones = matrix["milestones"]
+    order = list(milestones)
+    reached = [m for m in order if career.is_ready(ready[m], matrix)]
+    current = reached[0] if reached else None
+    index = order.index(current) + 1 if current else 0
+    target = order[index] if index < len(order) else None
+    out = [f"# {title}", "", "## Summary", ""]
+    out.append(f"- Current milestone: {milestones[current]['title'] if current else 'none yet'}")
+    out.append(f"- Next target: {milestones[target]['title'] if target else 'none (top milestone reached)'}")
+    out += ["", "## Module scores", "", "| Module | Score | Max | Percent |", "| --- | --- | --- | --- |"]
+    for module_id in sorted(evidence["modules"]):
+        record = evidence["modules"][module_id]
+        percent = round(100 * record["score"] / record["max_score"]) if record["max_score"] else 0
+        out.append(f"| {module_id} | {record['score']:g} | {record['max_score']:g} | {percent}% |")
+    out += ["", "## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    for milestone_id, milestone in milestones.items():
+        out.append(f"| {milestone['title']} | {round(100 * ready[milestone_id])}% |")
+    out += ["", "## Charts", ""] + [f"![{name}]({path})" for name, path in plots.items()]
+    out += ["", "## Next steps", ""]
+    for i, step in enumerate(steps, start=1):
+        coming = " (coming)" if step["status"] != "available" else ""
+        redo = f"; redo {', '.join(step['redo'])}" if step["redo"] else ""
+        out.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
+    out += ["", "## Built and measured", ""] + [f"- {h}" for h in highlights]
+    return "\\n".join(out) + "\\n"
+''',
+        ),
+        (
+            'next target = the first milestone below ready_at instead of the one after the current milestone',
+            '''def render_report(title: str, evidence: dict, matrix: dict, ready: dict[str, float],
+                  steps: list[dict], plots: dict[str, str], highlights: list[str]) -> str:
+    """Return the proof point as Markdown, with these parts in this order (see the example above):
+
+    # {title}
+    ## Summary        two bullets: "- Current milestone: {its title, or none yet}" and
+                      "- Next target: {its title, or none (top milestone reached)}"
+                      The current milestone is the highest one whose readiness reaches ready_at (every one below
+                      it counts as reached); the next target is the one after it (the first when none is reached).
+                      Use career.current_milestone(ready, matrix) and career.next_milestone(ready, matrix).
+    ## Module scores  a table with the header | Module | Score | Max | Percent |, one row per module in
+                      evidence["modules"], sorted by module id: score and max_score as numbers (format :g),
+                      Percent = round(100 * score / max_score) followed by % (0% when max_score is 0)
+    ## Readiness      a table | Milestone | Readiness |, one row per milestone in matrix order: its title,
+                      round(100 * readiness) followed by %
+    ## Charts         one image per entry of plots, in order: ![name](path), the path exactly as given
+    ## Next steps     a numbered list, one item per step in order, starting with the module id, with
+                      "(coming)" in the item of a coming module
+    ## Built and measured   one bullet ("- ") per highlight
+    """
+    milestones = matrix["milestones"]
+    current = career.current_milestone(ready, matrix)
+    below = [m for m in milestones if not career.is_ready(ready[m], matrix)]
+    target = below[0] if below else None
+    out = [f"# {title}", "", "## Summary", ""]
+    out.append(f"- Current milestone: {milestones[current]['title'] if current else 'none yet'}")
+    out.append(f"- Next target: {milestones[target]['title'] if target else 'none (top milestone reached)'}")
+    out += ["", "## Module scores", "", "| Module | Score | Max | Percent |", "| --- | --- | --- | --- |"]
+    for module_id in sorted(evidence["modules"]):
+        record = evidence["modules"][module_id]
+        percent = round(100 * record["score"] / record["max_score"]) if record["max_score"] else 0
+        out.append(f"| {module_id} | {record['score']:g} | {record['max_score']:g} | {percent}% |")
+    out += ["", "## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    for milestone_id, milestone in milestones.items():
+        out.append(f"| {milestone['title']} | {round(100 * ready[milestone_id])}% |")
+    out += ["", "## Charts", ""] + [f"![{name}]({path})" for name, path in plots.items()]
+    out += ["", "## Next steps", ""]
+    for i, step in enumerate(steps, start=1):
+        coming = " (coming)" if step["status"] != "available" else ""
+        redo = f"; redo {', '.join(step['redo'])}" if step["redo"] else ""
+        out.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
     out += ["", "## Built and measured", ""] + [f"- {h}" for h in highlights]
     return "\\n".join(out) + "\\n"
 ''',
