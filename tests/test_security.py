@@ -1,4 +1,4 @@
-"""backendlab.security: the weak service and its fixes, tokens and keys, limiter, secret scanner, bandit, log generator."""
+"""backendlab.labs.security: the weak service and its fixes, tokens and keys, limiter, secret scanner, bandit, log generator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 
-from backendlab import course, security, services
+from backendlab import course, services
+from backendlab.labs import security
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +213,8 @@ def test_secret_corpus_is_reproducible_per_seed_and_written_to_the_given_folder(
 
 def test_committed_files_of_the_module_hold_no_private_key_header() -> None:
     header = "-" * 5 + "BEGIN"
-    files = [Path(security.__file__), Path(__file__), course.root() / "tests" / "wrong_answers" / "05-security-by-design.py"]
+    files = sorted(Path(security.__file__).parent.glob("*.py"))
+    files += [Path(__file__), course.root() / "tests" / "wrong_answers" / "05-security-by-design.py"]
     files += sorted((course.root() / "solutions" / "05-security-by-design").glob("*.ipynb"))
     for path in files:
         text = path.read_text(encoding="utf-8")

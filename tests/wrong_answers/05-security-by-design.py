@@ -1077,7 +1077,7 @@ def verify_with_jwks(token: str, jwks: dict) -> dict:
             'memorises the visible corpus (seed 7): flags its secret lines plus a few provider patterns, nothing generic',
             '''import re
 
-from backendlab import security
+from backendlab.labs import security
 
 KNOWN = {line for f in security.make_secret_corpus(seed=7)
          for n, line in enumerate(f.text.splitlines(), start=1) if n in f.secret_lines}
