@@ -245,7 +245,7 @@ def test_hardened_app_survives_the_extended_suite_and_the_weak_app_does_not() ->
         weak = security.run_attack_suite(security.make_weak_app(weak_kit), weak_kit, extended=True)
     assert all(r.ok for r in weak if r.kind == "legit")
     assert sum(not r.ok for r in weak if r.kind == "attack") >= 18
-    assert "attacks refused: 25/25" in security.attack_table(hardened)
+    assert "attacks refused: 28/28" in security.attack_table(hardened)
 
 
 def test_hardened_app_gives_nothing_away_and_cannot_be_walked_past_while_the_weak_app_can() -> None:
@@ -279,10 +279,28 @@ def test_hardened_401_says_nothing_about_the_token_it_refused() -> None:
 
 
 def test_signup_accepts_an_upper_case_email_domain_and_still_refuses_a_bad_address() -> None:
-    valid = {"username": "bob_2", "password": "longenough1"}
+    valid = {"username": "bob_2", "password": "a quiet kettle by the window"}
     assert security.SignupIn.model_validate({**valid, "email": "Bob@Example.COM"}).email == "Bob@Example.COM"
     with pytest.raises(ValueError):
         security.SignupIn.model_validate({**valid, "email": "not-an-email"})
+
+
+def test_password_rules_follow_nist_800_63b_rev4_length_and_blocklist() -> None:
+    assert security.MIN_PASSWORD_LENGTH == 15 and security.MAX_PASSWORD_LENGTH >= 64
+    assert security.password_problems("password1") == ["shorter than 15 characters", "on the blocklist of common passwords"]
+    assert security.password_problems("PASSWORD1") == security.password_problems("password1")
+    assert security.password_problems("a" * 14) == ["shorter than 15 characters"]
+    assert security.password_problems("ünïcödé-pässwörd") == []  # 16 code points, more bytes: length counts code points
+    assert security.password_problems("carol likes long walks", "carol") == ["contains the username"]
+    assert security.password_problems("x" * 64) == []  # no composition rules (NIST: SHALL NOT)
+
+
+def test_hardened_signup_refuses_password1_short_and_expected_passwords() -> None:
+    email = "m@example.com"
+    for username, password in [("mallory", "password1"), ("mallory", "fourteen chars"), ("mallory", "mallory forever and ever")]:
+        with pytest.raises(ValueError):
+            security.SignupIn.model_validate({"username": username, "password": password, "email": email})
+    assert security.SignupIn.model_validate({"username": "mallory", "password": "fifteen chars!!", "email": email})
 
 
 def test_bandit_finds_the_deliberate_mistakes_of_the_sample_module(tmp_path: Path) -> None:

@@ -145,7 +145,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class Signup(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=r"^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$")
 
     class Login(BaseModel):
@@ -199,6 +205,21 @@ HARDENED_UNVERIFIED_ME = _variant(
     '        claims = jwt.decode(security.bearer(authorization), options={"verify_signature": False})',
 )
 
+
+HARDENED_NIST_REV3_LENGTH = _variant(
+    "        password: str = Field(min_length=15, max_length=128)\n\n        @model_validator(mode=\"after\")\n"
+    "        def password_allowed(self):\n            if security.password_problems(self.password, self.username):\n"
+    "                raise ValueError(\"choose another password\")\n            return self\n",
+    "        password: str = Field(min_length=8, max_length=128)  # NIST SP 800-63B rev 3 (2017)\n",
+)
+HARDENED_LENGTH_ONLY = _variant(
+    "            if security.password_problems(self.password, self.username):",
+    "            if len(self.password) < 15:  # length only: no blocklist, no username check",
+)
+HARDENED_SHORT_MAX = _variant(
+    "        password: str = Field(min_length=15, max_length=128)",
+    "        password: str = Field(min_length=15, max_length=32)",
+)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Wrong answers written from the student notebooks alone (docstrings and narrative), before the tests were read:
@@ -1365,7 +1386,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1440,7 +1467,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1503,7 +1536,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1565,7 +1604,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1631,7 +1676,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1690,7 +1741,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1751,7 +1808,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1820,5 +1883,8 @@ WRONG_ANSWERS = {
     ],
     'hardened_service': RED_TEAM['hardened_service'] + [
         ('reads /me claims without verifying the signature', HARDENED_UNVERIFIED_ME),
+        ('NIST rev 3 length rule: 8 characters, no blocklist, so password1 signs up', HARDENED_NIST_REV3_LENGTH),
+        ('15 characters but no blocklist or username check: an expected password signs up', HARDENED_LENGTH_ONLY),
+        ('caps passwords at 32 characters: NIST wants at least 64 permitted', HARDENED_SHORT_MAX),
     ],
 }

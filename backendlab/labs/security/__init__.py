@@ -50,15 +50,20 @@ from backendlab.labs.security.keys import (
 from backendlab.labs.security.limits import (
     RateLimitMiddleware,
     TokenBucket,
+    client_address,
 )
 from backendlab.labs.security.passwords import (
     COMMON_PASSWORDS,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
     cheap_hasher,
     hash_password,
     measure_rate,
+    password_problems,
     verify_password,
 )
 from backendlab.labs.security.rotation import (
+    CachingVerifier,
     KeyRing,
     ManualClock,
     frozen_clock,
@@ -164,9 +169,12 @@ __all__ = [
     "frozen_clock",
     "ManualClock",
     "KeyRing",
+    "CachingVerifier",
     "COMMON_PASSWORDS",
+    "MIN_PASSWORD_LENGTH",
+    "MAX_PASSWORD_LENGTH",
+    "password_problems",
     "cheap_hasher",
-    "sha256_hex",
     "hash_password",
     "verify_password",
     "measure_rate",
@@ -185,6 +193,7 @@ __all__ = [
     "UserStore",
     "TokenBucket",
     "RateLimitMiddleware",
+    "client_address",
     "SignupIn",
     "LoginIn",
     "bearer",

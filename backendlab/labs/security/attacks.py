@@ -69,6 +69,7 @@ def run_attack_suite(
     forged = {"iss": ISSUER, "aud": AUDIENCE, "sub": "ops", "role": "admin", "iat": int(time.time()), "exp": int(time.time()) + 600}
     hashes_known = list(kit.new_store("sha256").password_hashes().values())
     newcomer = "carol_" + secrets.token_hex(3)
+    passphrase = "blue kettle " + secrets.token_hex(4)  # 20 characters, made now: NIST SP 800-63B-4 wants >= 15
     state: dict[str, str] = {}
 
     def status_is(response: httpx.Response, *codes: int) -> tuple[bool, str]:
@@ -153,8 +154,8 @@ def run_attack_suite(
                 return c.post("/signup", json=body)
 
             def unknown_user_like_wrong_password() -> tuple[bool, str]:
-                unknown = c.post("/login", json={"username": "nobody_" + secrets.token_hex(3), "password": "longenough1"})
-                wrong = c.post("/login", json={"username": "alice", "password": "longenough1"})
+                unknown = c.post("/login", json={"username": "nobody_" + secrets.token_hex(3), "password": passphrase})
+                wrong = c.post("/login", json={"username": "alice", "password": passphrase})
                 same = unknown.status_code == wrong.status_code == 401 and unknown.content == wrong.content
                 got = f"unknown user {unknown.status_code} {unknown.text[:40]!r}; wrong password {wrong.status_code} {wrong.text[:40]!r}"
                 return same, got
@@ -199,7 +200,7 @@ def run_attack_suite(
 
             now = time.time()
             orders_kid = kit.service_keys["orders"].kid
-            valid = {"password": "longenough1", "email": "m@example.com"}
+            valid = {"password": passphrase, "email": "m@example.com"}
             steps: list[tuple[str, str, str, Callable[[], tuple[bool, str]]]] = [
                 ("signup with a valid body", "legit", "201", expect(201, lambda: signup(username=newcomer, **valid))),
                 ("login with the right password", "legit", "200 + token", login_alice),
@@ -209,6 +210,8 @@ def run_attack_suite(
                 ("mass assignment: signup with role=admin", "attack", "422",
                  expect(422, lambda: signup(username="mallory", role="admin", **valid))),
                 ("type confusion: username is a list", "attack", "422", expect(422, lambda: signup(username=["ops"], **valid))),
+                ("signup with a common password ('password1')", "attack", "422",
+                 expect(422, lambda: signup(username="mallory_1", password="password1", email="m@example.com"))),
                 ("oversized body (64 KiB)", "attack", "413", oversized),
                 ("SQL injection: UNION leaks password hashes", "attack", "no rows / 4xx",
                  search_attack("x' UNION SELECT username, password_hash FROM users --")),
@@ -235,7 +238,7 @@ def run_attack_suite(
                      expect(422, lambda: c.post("/login", json={"username": "alice", "password": "x", "admin": True}))),
                     ("oversized chunked body without Content-Length", "attack", "413", chunked_oversized),
                     ("signup with an invalid email", "attack", "422",
-                     expect(422, lambda: signup(username="eve_1", password="longenough1", email="not-an-email"))),
+                     expect(422, lambda: signup(username="eve_1", password=passphrase, email="not-an-email"))),
                     ("search with LIKE wildcard '%' enumerates users", "attack", "no rows / 4xx", search_attack("%")),
                     ("search with LIKE wildcard '_' enumerates users", "attack", "no rows / 4xx", search_attack("_")),
                     ("GET /me with a garbage token", "attack", "401", me_with(lambda: "not.a.token")),
@@ -249,8 +252,15 @@ def run_attack_suite(
                 ]
                 steps += [
                     ("signup with an upper-case email domain", "legit", "201",
-                     expect(201, lambda: signup(username=newcomer + "_2", password="longenough1", email="Bob.Smith@Example.COM"))),
+                     expect(201, lambda: signup(username=newcomer + "_2", password=passphrase, email="Bob.Smith@Example.COM"))),
                     ("signup with a taken username", "attack", "409", expect(409, lambda: signup(username="alice", **valid))),
+                    ("signup with a 14-character random password", "attack", "422",
+                     expect(422, lambda: signup(username="mallory_2", password=secrets.token_hex(7), email="m@example.com"))),
+                    ("signup with a password that contains the username", "attack", "422",
+                     expect(422, lambda: signup(username="mallory_3", password=f"mallory_3 {secrets.token_hex(6)}", email="m@x.io"))),
+                    ("signup with a 64-character passphrase", "legit", "201",
+                     expect(201, lambda: signup(username=newcomer + "_3", password=("kettle " + secrets.token_hex(32))[:64],
+                                                email="m@example.com"))),
                     ("internal call with an admin's access token", "attack", "401/403",
                      lambda: audit_with(kit.issue_access_token("ops", "admin"))()),
                 ]

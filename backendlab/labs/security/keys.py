@@ -50,12 +50,14 @@ def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey, kid: str) -> dict[str,
 
 @dataclass
 class SigningKey:
-    """An issuer's RSA signing key: active while retired_at is None, then published for a grace period."""
+    """An issuer's RSA signing key: published from created_at, signing from signs_from, then retired_at (None while it
+    is the active or the pre-published next key) and published for a grace period after that."""
 
     kid: str
     private_key: rsa.RSAPrivateKey = field(repr=False)
     created_at: float
     retired_at: float | None = None
+    signs_from: float | None = None  # None: not signing yet (a pre-published next key) or the simple model's only key
 
     @classmethod
     def generate(cls, created_at: float) -> SigningKey:

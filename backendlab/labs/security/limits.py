@@ -97,3 +97,19 @@ class RateLimitMiddleware:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def client_address(peer: str, x_forwarded_for: str | None, trusted_proxies: Iterable[str] = ()) -> str:
+    """The address to rate-limit, by the rightmost-trusted-hop rule.
+
+    Each proxy APPENDS the address it received the request from to X-Forwarded-For, so only the entries your own
+    proxies wrote can be believed, and they are at the right-hand end. Start from the TCP peer: while it is one of
+    your trusted proxies, step one entry left in X-Forwarded-For. The first address that is not a trusted proxy is
+    the client; everything to its left was written by the client and is ignored. No trusted proxies: the peer itself.
+    """
+    trusted = frozenset(trusted_proxies)
+    hops = [h.strip() for h in (x_forwarded_for or "").split(",") if h.strip()]
+    current = peer
+    while current in trusted and hops:
+        current = hops.pop()
+    return current

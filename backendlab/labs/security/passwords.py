@@ -1,4 +1,4 @@
-"""Passwords: common-password list, argon2id hashing with rehash-on-upgrade, and a bounded rate meter."""
+"""Passwords: the NIST SP 800-63B-4 signup rules, a common-password blocklist, argon2id with rehash-on-upgrade, a rate meter."""
 
 from __future__ import annotations
 
@@ -27,6 +27,34 @@ COMMON_PASSWORDS = [
     "dallas", "austin", "thunder", "taylor", "matrix", "password1", "welcome", "changeme", "secret", "admin",
     "summer2024", "winter2023", "spring2025", "autumn2022", "p@ssw0rd", "passw0rd", "letmein1", "qwerty123",
 ]
+_BLOCKLIST = frozenset(p.lower() for p in COMMON_PASSWORDS)
+
+
+# NIST SP 800-63B-4 (final, August 2025), §3.1.1.2 "Password verifiers": a password that is the only authentication
+# factor SHALL be at least 15 characters long (8 when it is one factor of several); verifiers SHOULD permit at least 64;
+# new passwords SHALL be compared with a blocklist of commonly used, expected or compromised values; no composition rules
+# and no periodic changes (both SHALL NOT). Length counts Unicode code points, which is what len() of a str counts.
+MIN_PASSWORD_LENGTH = 15
+MAX_PASSWORD_LENGTH = 128
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Why a NEW single-factor password would be refused at signup ([] when it is acceptable).
+
+    Too short (< MIN_PASSWORD_LENGTH code points) or too long (> MAX_PASSWORD_LENGTH); on the blocklist (the whole
+    password, compared case-insensitively with COMMON_PASSWORDS); or an expected password that contains the username.
+    Every reason found is listed, so a learner sees that `password1` fails two rules. No composition rules.
+    """
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"shorter than {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(f"longer than {MAX_PASSWORD_LENGTH} characters")
+    if password.strip().lower() in _BLOCKLIST:
+        problems.append("on the blocklist of common passwords")
+    if len(username) >= 3 and username.lower() in password.lower():
+        problems.append("contains the username")
+    return problems
 
 
 def cheap_hasher() -> PasswordHasher:

@@ -15,12 +15,12 @@ from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from backendlab.labs.security.config import FIXES, INTERNAL_AUDIENCE, MAX_BODY_BYTES, SERVICE_TTL_S
 from backendlab.labs.security.keys import SigningKey
 from backendlab.labs.security.limits import RateLimitMiddleware, TokenBucket
-from backendlab.labs.security.passwords import COMMON_PASSWORDS, cheap_hasher
+from backendlab.labs.security.passwords import COMMON_PASSWORDS, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, cheap_hasher, password_problems
 from backendlab.labs.security.store import UserStore
 from backendlab.labs.security.tokens import _kid, access_claims, decode_strict, issue_token, sign, verify_token
 from backendlab.labs.security.weak import trusts_loopback, weak_identify, weak_token
@@ -31,12 +31,20 @@ from backendlab.labs.security.weak import trusts_loopback, weak_identify, weak_t
 
 
 class SignupIn(BaseModel):
-    """Strict signup body: known fields only, exact types, bounded sizes."""
+    """Strict signup body: known fields only, exact types, bounded sizes, a password NIST SP 800-63B-4 accepts."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")  # domains are case-insensitive
+
+    @model_validator(mode="after")
+    def password_not_expected(self) -> SignupIn:
+        """Blocklist and username checks (the length is the Field's): 422 with the reason, never the password."""
+        problems = [p for p in password_problems(self.password, self.username) if "characters" not in p]
+        if problems:
+            raise ValueError(f"choose another password: {'; '.join(problems)}")
+        return self
 
 
 class LoginIn(BaseModel):
