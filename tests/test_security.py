@@ -325,3 +325,76 @@ def test_shannon_entropy_of_simple_strings() -> None:
     assert security.shannon_entropy("") == 0.0
     assert security.shannon_entropy("aaaa") == 0.0
     assert security.shannon_entropy("abcd") == pytest.approx(2.0)
+
+
+def test_client_address_takes_the_rightmost_hop_that_is_not_a_trusted_proxy() -> None:
+    proxies = ["10.0.0.2", "10.0.0.3"]
+    assert security.client_address("10.0.0.2", "6.6.6.6, 203.0.113.7", proxies) == "203.0.113.7"
+    assert security.client_address("10.0.0.2", "6.6.6.6, 203.0.113.7, 10.0.0.3", proxies) == "203.0.113.7"
+    assert security.client_address("203.0.113.7", "6.6.6.6", proxies) == "203.0.113.7"  # not via a proxy: the header is ignored
+    assert security.client_address("10.0.0.2", None, proxies) == "10.0.0.2"
+
+
+def test_caching_verifiers_refuse_an_unannounced_key_until_refresh_and_accept_a_prepublished_one() -> None:
+    clock = security.ManualClock(time.time())
+    ring = security.KeyRing(clock, grace_s=900, ttl_s=300)
+    verifier = security.CachingVerifier(ring.jwks, clock, cache_s=300)
+    verifier.verify(ring.sign("alice"))
+    clock.advance(100)
+    ring.rotate()  # at once: the verifier's cache (fetched 100 s ago) does not know the new key
+    with pytest.raises(jwt.PyJWTError):
+        verifier.verify(ring.sign("alice"))
+    clock.advance(200)  # the cache expires: the next verify refetches
+    assert verifier.verify(ring.sign("alice"))["sub"] == "alice"
+    upcoming = ring.prepublish()
+    assert upcoming.kid in {k["kid"] for k in ring.jwks()["keys"]} and ring.active is not upcoming
+    clock.advance(300)
+    ring.rotate()
+    assert ring.active is upcoming and verifier.verify(ring.sign("bob"))["sub"] == "bob"
+    eager = security.CachingVerifier(ring.jwks, clock, cache_s=300, refetch_on_unknown_kid=True, min_refetch_s=60)
+    eager.verify(ring.sign("carol"))
+    clock.advance(61)
+    ring.rotate()
+    assert eager.verify(ring.sign("carol"))["sub"] == "carol" and eager.fetches == 2
+
+
+def test_the_header_trusting_verifier_accepts_an_embedded_key_and_the_strict_one_does_not() -> None:
+    attacker, issuer = security.new_rsa_key(), security.new_rsa_key()
+    keys = {security.key_id(issuer): issuer.public_key()}
+    token = jwt.encode(security.access_claims("ops", role="admin"), attacker, algorithm="RS256",
+                       headers={"kid": "a", "jwk": security.public_jwk(attacker, "a")})
+    assert security.verify_trusting_header_keys(token, keys)["role"] == "admin"
+    with pytest.raises(jwt.PyJWTError):
+        security.verify_token(token, keys)
+    jku = jwt.encode(security.access_claims("ops"), attacker, algorithm="RS256", headers={"kid": "a", "jku": "https://attacker.example/k"})
+    with pytest.raises(jwt.PyJWTError, match="attacker.example"):
+        security.verify_trusting_header_keys(jku, keys)
+
+
+def test_secrets_manager_leases_expire_renew_within_max_and_rotation_adds_a_version(tmp_path: Path) -> None:
+    clock = security.ManualClock(0.0)
+    vault = security.SecretsManager(clock)
+    lease = vault.lease("app", ttl_s=60, max_ttl_s=100)
+    assert vault.database_accepts(lease.username, lease.password)
+    clock.advance(50)
+    assert vault.renew(lease.lease_id, 80) == 100  # capped at max_ttl
+    clock.advance(50)
+    assert not vault.database_accepts(lease.username, lease.password)
+    with pytest.raises(security.MissingSecret):
+        vault.renew(lease.lease_id, 10)
+    assert vault.put("K", "first") == 1 and vault.rotate("K") == 2 and vault.get("K", "test") != "first"
+    path = vault.render("K", tmp_path / "k")
+    assert path.stat().st_mode & 0o777 == 0o600 and security.load_secret("K", {"K_FILE": str(path)}) == vault.get("K", "test")
+    other = vault.lease("app", ttl_s=60, max_ttl_s=60)
+    vault.revoke(other.lease_id)
+    assert not vault.database_accepts(other.username, other.password)
+    assert any("test read K v2" in line for line in vault.audit)
+
+
+def test_offline_audit_flags_only_versions_inside_the_affected_ranges() -> None:
+    old = security.audit_pins(security.parse_pins(["PyJWT==2.3.0"]))
+    assert [f.advisory for f in old] == ["GHSA-ffqj-6fqr-9h24", "GHSA-xgmm-8j9v-c9wx"]
+    assert [f.advisory for f in security.audit_pins(security.parse_pins(["pyjwt[crypto]==2.12.1  # old"]))] == ["GHSA-xgmm-8j9v-c9wx"]
+    assert security.audit_pins(security.parse_pins(["PyJWT==2.13.0", "fastapi==0.110.0"])) == []
+    pins = security.parse_pins((course.root() / "requirements.txt").read_text().splitlines())
+    assert "pyjwt" in pins and security.audit_pins(pins) == []  # the course's own pins are past both fixes

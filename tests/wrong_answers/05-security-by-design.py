@@ -222,6 +222,75 @@ HARDENED_SHORT_MAX = _variant(
 )
 
 # ---------------------------------------------------------------------------------------------------------------
+# Exercise 4b — forge_with_embedded_key (RFC 8725 §3.10: the learner writes the exploit). Written from the docstring
+# alone, before the hidden tests.
+# ---------------------------------------------------------------------------------------------------------------
+FORGE_HEAD = '''
+def forge_with_embedded_key(claims: dict) -> str:
+    """An RS256 JWT of `claims`, signed with a fresh key, embedding its public JWK."""
+'''
+
+FORGE_PRIVATE_JWK = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    jwk = dict(RSAAlgorithm.to_jwk(attacker, as_dict=True))  # the private key object: d, p, q ... published too
+    jwk["kid"] = kid
+    return jwt.encode(claims, attacker, algorithm="RS256", headers={"kid": kid, "jwk": jwk})
+'''
+
+FORGE_TWO_KEYS = FORGE_HEAD + '''
+    embedded, signer = security.new_rsa_key(), security.new_rsa_key()  # embeds one key, signs with another
+    kid = security.key_id(embedded)
+    return jwt.encode(claims, signer, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(embedded, kid)})
+'''
+
+FORGE_ONE_KEY_FOR_EVER = '''
+_ATTACKER = security.new_rsa_key()  # made once: every forged token carries the same key
+
+
+def forge_with_embedded_key(claims: dict) -> str:
+    """An RS256 JWT of `claims`, signed with a fresh key, embedding its public JWK."""
+    kid = security.key_id(_ATTACKER)
+    return jwt.encode(claims, _ATTACKER, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(_ATTACKER, kid)})
+'''
+
+FORGE_JWK_IN_PAYLOAD = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    return jwt.encode({**claims, "jwk": security.public_jwk(attacker, kid)}, attacker, algorithm="RS256", headers={"kid": kid})
+'''
+
+FORGE_HS256 = FORGE_HEAD + '''
+    import base64
+    import hashlib
+    import hmac
+
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    secret = security.public_pem(attacker)  # mixes this exploit up with the HS/RS confusion
+    header = {"alg": "HS256", "typ": "JWT", "kid": kid, "jwk": security.public_jwk(attacker, kid)}
+    signing_input = f"{security.b64url_json(header)}.{security.b64url_json(claims)}"
+    mac = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+'''
+
+FORGE_KID_MISMATCH = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    jwk = dict(RSAAlgorithm.to_jwk(attacker.public_key(), as_dict=True))  # no kid in the JWK
+    return jwt.encode(claims, attacker, algorithm="RS256", headers={"kid": "attacker", "jwk": jwk})
+'''
+
+FORGE_FRESHENS_CLAIMS = FORGE_HEAD + '''
+    import time
+
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    fresh = {**claims, "iat": int(time.time()), "exp": int(time.time()) + 3600}  # "a forged token should look fresh"
+    return jwt.encode(fresh, attacker, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(attacker, kid)})
+'''
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Wrong answers written from the student notebooks alone (docstrings and narrative), before the tests were read:
 # the red team of issue 11. Each violates one sentence of its docstring or of the narrative.
 # ---------------------------------------------------------------------------------------------------------------
@@ -1870,6 +1939,15 @@ WRONG_ANSWERS = {
     ],
     'verify_token': RED_TEAM['verify_token'] + [
         ("takes the algorithm from the token's own header", VERIFY_HEADER_ALG),
+    ],
+    'header_key_forgery': [
+        ('embeds the private JWK: publishes d, p, q with the token', FORGE_PRIVATE_JWK),
+        ('embeds one key and signs with another', FORGE_TWO_KEYS),
+        ('makes the key once at import: not a fresh key per call', FORGE_ONE_KEY_FOR_EVER),
+        ('puts the jwk in the payload instead of the header', FORGE_JWK_IN_PAYLOAD),
+        ('HS256 keyed by the public PEM instead of RS256', FORGE_HS256),
+        ('the JWK carries no kid (the header names "attacker")', FORGE_KID_MISMATCH),
+        ('adds its own iat/exp: the payload is not `claims` unchanged', FORGE_FRESHENS_CLAIMS),
     ],
     'key_rotation': RED_TEAM['key_rotation'] + [
         ('builds the JWK from the private key: publishes d, p, q', JWKS_PRIVATE),

@@ -14,6 +14,12 @@ from backendlab.labs.security.attacks import (
     attack_table,
     run_attack_suite,
 )
+from backendlab.labs.security.audit import (
+    ADVISORY_SNAPSHOT,
+    Finding,
+    audit_pins,
+    parse_pins,
+)
 from backendlab.labs.security.config import (
     ACCESS_TTL_S,
     ALGORITHMS,
@@ -118,7 +124,9 @@ from backendlab.labs.security.tokens import (
     verify_token,
 )
 from backendlab.labs.security.vault import (
+    Lease,
     MissingSecret,
+    SecretsManager,
     load_secret,
 )
 from backendlab.labs.security.weak import (
@@ -126,6 +134,7 @@ from backendlab.labs.security.weak import (
     search_users_unsafe,
     sha256_hex,
     trusts_loopback,
+    verify_trusting_header_keys,
     weak_identify,
     weak_token,
 )
@@ -184,6 +193,7 @@ __all__ = [
     "weak_token",
     "weak_identify",
     "trusts_loopback",
+    "verify_trusting_header_keys",
     "USERS_SCHEMA",
     "SAMPLE_USERNAMES",
     "search_users",
@@ -209,6 +219,8 @@ __all__ = [
     "attack_table",
     "MissingSecret",
     "load_secret",
+    "Lease",
+    "SecretsManager",
     "shannon_entropy",
     "PROVIDER_PATTERNS",
     "ASSIGNMENT",
@@ -225,4 +237,8 @@ __all__ = [
     "run_bandit",
     "LoginEvent",
     "make_access_log",
+    "ADVISORY_SNAPSHOT",
+    "Finding",
+    "parse_pins",
+    "audit_pins",
 ]
