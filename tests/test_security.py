@@ -1,4 +1,4 @@
-"""backendlab.security: the weak service and its fixes, tokens and keys, limiter, secret scanner, bandit, log generator."""
+"""backendlab.labs.security: the weak service and its fixes, tokens and keys, limiter, secret scanner, bandit, log generator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 
-from backendlab import course, security, services
+from backendlab import course, services
+from backendlab.labs import security
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +213,8 @@ def test_secret_corpus_is_reproducible_per_seed_and_written_to_the_given_folder(
 
 def test_committed_files_of_the_module_hold_no_private_key_header() -> None:
     header = "-" * 5 + "BEGIN"
-    files = [Path(security.__file__), Path(__file__), course.root() / "tests" / "wrong_answers" / "05-security-by-design.py"]
+    files = sorted(Path(security.__file__).parent.glob("*.py"))
+    files += [Path(__file__), course.root() / "tests" / "wrong_answers" / "05-security-by-design.py"]
     files += sorted((course.root() / "solutions" / "05-security-by-design").glob("*.ipynb"))
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -243,7 +245,7 @@ def test_hardened_app_survives_the_extended_suite_and_the_weak_app_does_not() ->
         weak = security.run_attack_suite(security.make_weak_app(weak_kit), weak_kit, extended=True)
     assert all(r.ok for r in weak if r.kind == "legit")
     assert sum(not r.ok for r in weak if r.kind == "attack") >= 18
-    assert "attacks refused: 25/25" in security.attack_table(hardened)
+    assert "attacks refused: 28/28" in security.attack_table(hardened)
 
 
 def test_hardened_app_gives_nothing_away_and_cannot_be_walked_past_while_the_weak_app_can() -> None:
@@ -277,10 +279,28 @@ def test_hardened_401_says_nothing_about_the_token_it_refused() -> None:
 
 
 def test_signup_accepts_an_upper_case_email_domain_and_still_refuses_a_bad_address() -> None:
-    valid = {"username": "bob_2", "password": "longenough1"}
+    valid = {"username": "bob_2", "password": "a quiet kettle by the window"}
     assert security.SignupIn.model_validate({**valid, "email": "Bob@Example.COM"}).email == "Bob@Example.COM"
     with pytest.raises(ValueError):
         security.SignupIn.model_validate({**valid, "email": "not-an-email"})
+
+
+def test_password_rules_follow_nist_800_63b_rev4_length_and_blocklist() -> None:
+    assert security.MIN_PASSWORD_LENGTH == 15 and security.MAX_PASSWORD_LENGTH >= 64
+    assert security.password_problems("password1") == ["shorter than 15 characters", "on the blocklist of common passwords"]
+    assert security.password_problems("PASSWORD1") == security.password_problems("password1")
+    assert security.password_problems("a" * 14) == ["shorter than 15 characters"]
+    assert security.password_problems("ünïcödé-pässwörd") == []  # 16 code points, more bytes: length counts code points
+    assert security.password_problems("carol likes long walks", "carol") == ["contains the username"]
+    assert security.password_problems("x" * 64) == []  # no composition rules (NIST: SHALL NOT)
+
+
+def test_hardened_signup_refuses_password1_short_and_expected_passwords() -> None:
+    email = "m@example.com"
+    for username, password in [("mallory", "password1"), ("mallory", "fourteen chars"), ("mallory", "mallory forever and ever")]:
+        with pytest.raises(ValueError):
+            security.SignupIn.model_validate({"username": username, "password": password, "email": email})
+    assert security.SignupIn.model_validate({"username": "mallory", "password": "fifteen chars!!", "email": email})
 
 
 def test_bandit_finds_the_deliberate_mistakes_of_the_sample_module(tmp_path: Path) -> None:
@@ -305,3 +325,76 @@ def test_shannon_entropy_of_simple_strings() -> None:
     assert security.shannon_entropy("") == 0.0
     assert security.shannon_entropy("aaaa") == 0.0
     assert security.shannon_entropy("abcd") == pytest.approx(2.0)
+
+
+def test_client_address_takes_the_rightmost_hop_that_is_not_a_trusted_proxy() -> None:
+    proxies = ["10.0.0.2", "10.0.0.3"]
+    assert security.client_address("10.0.0.2", "6.6.6.6, 203.0.113.7", proxies) == "203.0.113.7"
+    assert security.client_address("10.0.0.2", "6.6.6.6, 203.0.113.7, 10.0.0.3", proxies) == "203.0.113.7"
+    assert security.client_address("203.0.113.7", "6.6.6.6", proxies) == "203.0.113.7"  # not via a proxy: the header is ignored
+    assert security.client_address("10.0.0.2", None, proxies) == "10.0.0.2"
+
+
+def test_caching_verifiers_refuse_an_unannounced_key_until_refresh_and_accept_a_prepublished_one() -> None:
+    clock = security.ManualClock(time.time())
+    ring = security.KeyRing(clock, grace_s=900, ttl_s=300)
+    verifier = security.CachingVerifier(ring.jwks, clock, cache_s=300)
+    verifier.verify(ring.sign("alice"))
+    clock.advance(100)
+    ring.rotate()  # at once: the verifier's cache (fetched 100 s ago) does not know the new key
+    with pytest.raises(jwt.PyJWTError):
+        verifier.verify(ring.sign("alice"))
+    clock.advance(200)  # the cache expires: the next verify refetches
+    assert verifier.verify(ring.sign("alice"))["sub"] == "alice"
+    upcoming = ring.prepublish()
+    assert upcoming.kid in {k["kid"] for k in ring.jwks()["keys"]} and ring.active is not upcoming
+    clock.advance(300)
+    ring.rotate()
+    assert ring.active is upcoming and verifier.verify(ring.sign("bob"))["sub"] == "bob"
+    eager = security.CachingVerifier(ring.jwks, clock, cache_s=300, refetch_on_unknown_kid=True, min_refetch_s=60)
+    eager.verify(ring.sign("carol"))
+    clock.advance(61)
+    ring.rotate()
+    assert eager.verify(ring.sign("carol"))["sub"] == "carol" and eager.fetches == 2
+
+
+def test_the_header_trusting_verifier_accepts_an_embedded_key_and_the_strict_one_does_not() -> None:
+    attacker, issuer = security.new_rsa_key(), security.new_rsa_key()
+    keys = {security.key_id(issuer): issuer.public_key()}
+    token = jwt.encode(security.access_claims("ops", role="admin"), attacker, algorithm="RS256",
+                       headers={"kid": "a", "jwk": security.public_jwk(attacker, "a")})
+    assert security.verify_trusting_header_keys(token, keys)["role"] == "admin"
+    with pytest.raises(jwt.PyJWTError):
+        security.verify_token(token, keys)
+    jku = jwt.encode(security.access_claims("ops"), attacker, algorithm="RS256", headers={"kid": "a", "jku": "https://attacker.example/k"})
+    with pytest.raises(jwt.PyJWTError, match="attacker.example"):
+        security.verify_trusting_header_keys(jku, keys)
+
+
+def test_secrets_manager_leases_expire_renew_within_max_and_rotation_adds_a_version(tmp_path: Path) -> None:
+    clock = security.ManualClock(0.0)
+    vault = security.SecretsManager(clock)
+    lease = vault.lease("app", ttl_s=60, max_ttl_s=100)
+    assert vault.database_accepts(lease.username, lease.password)
+    clock.advance(50)
+    assert vault.renew(lease.lease_id, 80) == 100  # capped at max_ttl
+    clock.advance(50)
+    assert not vault.database_accepts(lease.username, lease.password)
+    with pytest.raises(security.MissingSecret):
+        vault.renew(lease.lease_id, 10)
+    assert vault.put("K", "first") == 1 and vault.rotate("K") == 2 and vault.get("K", "test") != "first"
+    path = vault.render("K", tmp_path / "k")
+    assert path.stat().st_mode & 0o777 == 0o600 and security.load_secret("K", {"K_FILE": str(path)}) == vault.get("K", "test")
+    other = vault.lease("app", ttl_s=60, max_ttl_s=60)
+    vault.revoke(other.lease_id)
+    assert not vault.database_accepts(other.username, other.password)
+    assert any("test read K v2" in line for line in vault.audit)
+
+
+def test_offline_audit_flags_only_versions_inside_the_affected_ranges() -> None:
+    old = security.audit_pins(security.parse_pins(["PyJWT==2.3.0"]))
+    assert [f.advisory for f in old] == ["GHSA-ffqj-6fqr-9h24", "GHSA-xgmm-8j9v-c9wx"]
+    assert [f.advisory for f in security.audit_pins(security.parse_pins(["pyjwt[crypto]==2.12.1  # old"]))] == ["GHSA-xgmm-8j9v-c9wx"]
+    assert security.audit_pins(security.parse_pins(["PyJWT==2.13.0", "fastapi==0.110.0"])) == []
+    pins = security.parse_pins((course.root() / "requirements.txt").read_text().splitlines())
+    assert "pyjwt" in pins and security.audit_pins(pins) == []  # the course's own pins are past both fixes

@@ -145,7 +145,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class Signup(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=r"^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$")
 
     class Login(BaseModel):
@@ -198,6 +204,90 @@ HARDENED_UNVERIFIED_ME = _variant(
     "        claims = verified(authorization, kit.verify_access_token)",
     '        claims = jwt.decode(security.bearer(authorization), options={"verify_signature": False})',
 )
+
+
+HARDENED_NIST_REV3_LENGTH = _variant(
+    "        password: str = Field(min_length=15, max_length=128)\n\n        @model_validator(mode=\"after\")\n"
+    "        def password_allowed(self):\n            if security.password_problems(self.password, self.username):\n"
+    "                raise ValueError(\"choose another password\")\n            return self\n",
+    "        password: str = Field(min_length=8, max_length=128)  # NIST SP 800-63B rev 3 (2017)\n",
+)
+HARDENED_LENGTH_ONLY = _variant(
+    "            if security.password_problems(self.password, self.username):",
+    "            if len(self.password) < 15:  # length only: no blocklist, no username check",
+)
+HARDENED_SHORT_MAX = _variant(
+    "        password: str = Field(min_length=15, max_length=128)",
+    "        password: str = Field(min_length=15, max_length=32)",
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 4b — forge_with_embedded_key (RFC 8725 §3.10: the learner writes the exploit). Written from the docstring
+# alone, before the hidden tests.
+# ---------------------------------------------------------------------------------------------------------------
+FORGE_HEAD = '''
+def forge_with_embedded_key(claims: dict) -> str:
+    """An RS256 JWT of `claims`, signed with a fresh key, embedding its public JWK."""
+'''
+
+FORGE_PRIVATE_JWK = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    jwk = dict(RSAAlgorithm.to_jwk(attacker, as_dict=True))  # the private key object: d, p, q ... published too
+    jwk["kid"] = kid
+    return jwt.encode(claims, attacker, algorithm="RS256", headers={"kid": kid, "jwk": jwk})
+'''
+
+FORGE_TWO_KEYS = FORGE_HEAD + '''
+    embedded, signer = security.new_rsa_key(), security.new_rsa_key()  # embeds one key, signs with another
+    kid = security.key_id(embedded)
+    return jwt.encode(claims, signer, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(embedded, kid)})
+'''
+
+FORGE_ONE_KEY_FOR_EVER = '''
+_ATTACKER = security.new_rsa_key()  # made once: every forged token carries the same key
+
+
+def forge_with_embedded_key(claims: dict) -> str:
+    """An RS256 JWT of `claims`, signed with a fresh key, embedding its public JWK."""
+    kid = security.key_id(_ATTACKER)
+    return jwt.encode(claims, _ATTACKER, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(_ATTACKER, kid)})
+'''
+
+FORGE_JWK_IN_PAYLOAD = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    return jwt.encode({**claims, "jwk": security.public_jwk(attacker, kid)}, attacker, algorithm="RS256", headers={"kid": kid})
+'''
+
+FORGE_HS256 = FORGE_HEAD + '''
+    import base64
+    import hashlib
+    import hmac
+
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    secret = security.public_pem(attacker)  # mixes this exploit up with the HS/RS confusion
+    header = {"alg": "HS256", "typ": "JWT", "kid": kid, "jwk": security.public_jwk(attacker, kid)}
+    signing_input = f"{security.b64url_json(header)}.{security.b64url_json(claims)}"
+    mac = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+'''
+
+FORGE_KID_MISMATCH = FORGE_HEAD + '''
+    attacker = security.new_rsa_key()
+    jwk = dict(RSAAlgorithm.to_jwk(attacker.public_key(), as_dict=True))  # no kid in the JWK
+    return jwt.encode(claims, attacker, algorithm="RS256", headers={"kid": "attacker", "jwk": jwk})
+'''
+
+FORGE_FRESHENS_CLAIMS = FORGE_HEAD + '''
+    import time
+
+    attacker = security.new_rsa_key()
+    kid = security.key_id(attacker)
+    fresh = {**claims, "iat": int(time.time()), "exp": int(time.time()) + 3600}  # "a forged token should look fresh"
+    return jwt.encode(fresh, attacker, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(attacker, kid)})
+'''
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1077,7 +1167,7 @@ def verify_with_jwks(token: str, jwks: dict) -> dict:
             'memorises the visible corpus (seed 7): flags its secret lines plus a few provider patterns, nothing generic',
             '''import re
 
-from backendlab import security
+from backendlab.labs import security
 
 KNOWN = {line for f in security.make_secret_corpus(seed=7)
          for n, line in enumerate(f.text.splitlines(), start=1) if n in f.secret_lines}
@@ -1365,7 +1455,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1440,7 +1536,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1503,7 +1605,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1565,7 +1673,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1631,7 +1745,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1690,7 +1810,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1751,7 +1877,13 @@ def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
     class SignupBody(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
         username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
-        password: str = Field(min_length=8, max_length=128)
+        password: str = Field(min_length=15, max_length=128)
+
+        @model_validator(mode="after")
+        def password_allowed(self):
+            if security.password_problems(self.password, self.username):
+                raise ValueError("choose another password")
+            return self
         email: str = Field(max_length=254, pattern=EMAIL)
 
     class LoginBody(BaseModel):
@@ -1808,6 +1940,15 @@ WRONG_ANSWERS = {
     'verify_token': RED_TEAM['verify_token'] + [
         ("takes the algorithm from the token's own header", VERIFY_HEADER_ALG),
     ],
+    'header_key_forgery': [
+        ('embeds the private JWK: publishes d, p, q with the token', FORGE_PRIVATE_JWK),
+        ('embeds one key and signs with another', FORGE_TWO_KEYS),
+        ('makes the key once at import: not a fresh key per call', FORGE_ONE_KEY_FOR_EVER),
+        ('puts the jwk in the payload instead of the header', FORGE_JWK_IN_PAYLOAD),
+        ('HS256 keyed by the public PEM instead of RS256', FORGE_HS256),
+        ('the JWK carries no kid (the header names "attacker")', FORGE_KID_MISMATCH),
+        ('adds its own iat/exp: the payload is not `claims` unchanged', FORGE_FRESHENS_CLAIMS),
+    ],
     'key_rotation': RED_TEAM['key_rotation'] + [
         ('builds the JWK from the private key: publishes d, p, q', JWKS_PRIVATE),
     ],
@@ -1820,5 +1961,8 @@ WRONG_ANSWERS = {
     ],
     'hardened_service': RED_TEAM['hardened_service'] + [
         ('reads /me claims without verifying the signature', HARDENED_UNVERIFIED_ME),
+        ('NIST rev 3 length rule: 8 characters, no blocklist, so password1 signs up', HARDENED_NIST_REV3_LENGTH),
+        ('15 characters but no blocklist or username check: an expected password signs up', HARDENED_LENGTH_ONLY),
+        ('caps passwords at 32 characters: NIST wants at least 64 permitted', HARDENED_SHORT_MAX),
     ],
 }
