@@ -60,7 +60,8 @@ def test_notebook_opens_with_objectives_and_closes_with_key_points(path: Path) -
     opening, closing = cells[0].source, cells[-1].source
     assert opening.startswith("# "), f"{path.name}: the first cell should be the title cell"
     text = opening.lower()
-    assert "minutes" in text, f"{path.name}: the opening cell should give a time estimate in minutes"
+    assert re.search(r"\b(about|around|~)?\s*[\d.–-]+\s*(-|–|to)?\s*[\d.]*\s*(h|hours?|min|minutes)\b", text), (
+        f"{path.name}: the opening cell should give a time estimate (e.g. 'about 2 hours' or '90 minutes')")
     assert "prerequisite" in text, f"{path.name}: the opening cell should list prerequisites"
     assert re.search(r"objective|you will be able to|you will learn", text), f"{path.name}: the opening cell should list objectives"
     for word in ("key points", "further reading", "next"):
