@@ -1,4 +1,4 @@
-"""Tests for backendlab.contracts: the Orders contract, its reference service, conformance, breaking changes, fuzzing, client."""
+"""Tests for backendlab.labs.contracts: the Orders contract, its reference service, conformance, breaking changes, fuzzing, client."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from backendlab import contracts
+from backendlab.labs import contracts
 from backendlab.services import serve
 
 
