@@ -4,7 +4,7 @@ fuzzing and a generated client. One file per concern; this package re-exports th
 
 from __future__ import annotations
 
-from backendlab.labs.contracts.breaking import (  # noqa: F401
+from backendlab.labs.contracts.breaking import (
     CHANGED_TYPE,
     LOWER_BOUNDS,
     NARROWED_ENUM,
@@ -18,17 +18,17 @@ from backendlab.labs.contracts.breaking import (  # noqa: F401
     Change,
     breaking_changes,
 )
-from backendlab.labs.contracts.client import (  # noqa: F401
+from backendlab.labs.contracts.client import (
     generate_client,
     load_client,
     snake_case,
 )
-from backendlab.labs.contracts.conditional import (  # noqa: F401
+from backendlab.labs.contracts.conditional import (
     canonical_json,
     etag_matches,
     etag_of,
 )
-from backendlab.labs.contracts.conformance import (  # noqa: F401
+from backendlab.labs.contracts.conformance import (
     Check,
     ConformanceReport,
     Finding,
@@ -36,23 +36,23 @@ from backendlab.labs.contracts.conformance import (  # noqa: F401
     response_problems,
     undocumented_fields,
 )
-from backendlab.labs.contracts.fuzzing import (  # noqa: F401
+from backendlab.labs.contracts.fuzzing import (
     FuzzReport,
     FuzzRequest,
     fuzz,
     generate_requests,
 )
-from backendlab.labs.contracts.idempotency import (  # noqa: F401
+from backendlab.labs.contracts.idempotency import (
     IdempotencyKeyReused,
     IdempotencyStore,
 )
-from backendlab.labs.contracts.pagination import (  # noqa: F401
+from backendlab.labs.contracts.pagination import (
     CURSOR_RE,
     decode_cursor,
     encode_cursor,
     page_of,
 )
-from backendlab.labs.contracts.problems import (  # noqa: F401
+from backendlab.labs.contracts.problems import (
     IDEMPOTENCY_KEY_REUSED,
     PROBLEM_JSON,
     TITLES,
@@ -66,12 +66,12 @@ from backendlab.labs.contracts.problems import (  # noqa: F401
     status_title,
     validation_errors,
 )
-from backendlab.labs.contracts.samples import (  # noqa: F401
+from backendlab.labs.contracts.samples import (
     ODD_STRINGS,
     sample_bodies,
     value_from_schema,
 )
-from backendlab.labs.contracts.service import (  # noqa: F401
+from backendlab.labs.contracts.service import (
     ALL_OPERATIONS,
     BASE_OPERATIONS,
     CancelReason,
@@ -81,13 +81,15 @@ from backendlab.labs.contracts.service import (  # noqa: F401
     OrderStatus,
     create_app,
 )
-from backendlab.labs.contracts.spec import (  # noqa: F401
+from backendlab.labs.contracts.spec import (
     CANCEL_PATH,
     CANCEL_YAML,
     CONTRACT_FILE,
     HTTP_METHODS,
+    SECURITY_YAML,
     Operation,
     add_cancel_operation,
+    add_security,
     contract_text,
     format_table,
     full_contract,
@@ -97,7 +99,7 @@ from backendlab.labs.contracts.spec import (  # noqa: F401
     operations,
     validate_contract,
 )
-from backendlab.labs.contracts.store import (  # noqa: F401
+from backendlab.labs.contracts.store import (
     PRICES,
     SAMPLE_CUSTOMERS,
     SAMPLE_SKUS,
@@ -115,6 +117,8 @@ __all__ = [
     "CANCEL_YAML",
     "add_cancel_operation",
     "full_contract",
+    "SECURITY_YAML",
+    "add_security",
     "validate_contract",
     "inline_refs",
     "Operation",

@@ -154,6 +154,16 @@ def _tweaked(value: Any, schema: dict[str, Any]) -> Any:
     return new
 
 
+def _conflicting(value: Any, schema: dict[str, Any]) -> Any:
+    """`value` with its first enum member (or, failing that, the first tweakable member) changed to another allowed value."""
+    if isinstance(value, dict):
+        for key, member in value.items():
+            choices = [v for v in schema.get("properties", {}).get(key, {}).get("enum", []) if v != member]
+            if choices:
+                return {**value, key: choices[0]}
+    return _tweaked(value, schema)
+
+
 class _Prober:
     def __init__(self, client: httpx.Client, spec: dict[str, Any]) -> None:
         self.client = client
@@ -252,8 +262,12 @@ class _Prober:
                 probed.add("304")
                 self.record(op, "If-None-Match with the ETag", 304, self.send(op, path_values, headers={"If-None-Match": etag}))
             if "409" in documented and path_values:
+                # A retry of a request that got through must succeed again (the client may have lost the answer);
+                # the conflict is the same operation with a different body on the resource it already changed.
                 probed.add("409")
-                self.record(op, "the same request again", 409, self.send(op, path_values, body=body))
+                self.record(op, "the same request again (a retry)", success, self.send(op, path_values, body=body))
+                other = _conflicting(body, op.request_schema or {})
+                self.record(op, "again with a different body", 409, self.send(op, path_values, body=other))
         if "404" in documented and path_values:
             probed.add("404")
             missing = {k: re.sub(r"(?<=_)[0-9a-zA-Z]+$", lambda m: "f" * len(m.group()), v) if "_" in v else v + "-missing"

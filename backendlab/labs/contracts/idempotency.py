@@ -24,7 +24,12 @@ class IdempotencyStore:
 
     def __init__(self) -> None:
         self._seen: dict[str, tuple[str, Any]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the two dicts only, never held across create()
+        self._key_locks: dict[str, threading.Lock] = {}
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
 
     def handle(self, key: str | None, payload: Any, create: Callable[[Any], tuple[int, Any]]) -> tuple[int, Any]:
         """Return create(payload) once per key; the same key again returns the stored (status, body) without calling create.
@@ -34,14 +39,19 @@ class IdempotencyStore:
         if key is None:
             return create(payload)
         fingerprint = hashlib.sha256(canonical_json(payload)).hexdigest()
-        with self._lock:  # one request per key at a time: a concurrent retry waits, then replays
-            if key in self._seen:
-                seen_fingerprint, response = self._seen[key]
+        # A per-key lock: a concurrent retry with the same key waits for the first request, then replays its
+        # response; requests with other keys never wait for this one's create().
+        with self._lock_for(key):
+            with self._lock:
+                seen = self._seen.get(key)
+            if seen is not None:
+                seen_fingerprint, response = seen
                 if seen_fingerprint != fingerprint:
                     raise IdempotencyKeyReused(key)
                 return copy.deepcopy(response)
             response = create(payload)
-            self._seen[key] = (fingerprint, copy.deepcopy(response))
+            with self._lock:
+                self._seen[key] = (fingerprint, copy.deepcopy(response))
             return response
 
     def __len__(self) -> int:

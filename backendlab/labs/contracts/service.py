@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backendlab.labs.contracts.conditional import etag_matches, etag_of
 from backendlab.labs.contracts.idempotency import IdempotencyKeyReused, IdempotencyStore
@@ -36,7 +37,16 @@ class NewOrder(BaseModel):
     customer_id: str = Field(pattern=r"^cus_[a-z0-9]{4,20}$")
     currency: Literal["EUR", "USD", "GBP"]
     items: list[OrderItemIn] = Field(min_length=1, max_length=20)
-    note: str = Field(default=None, max_length=200)  # type: ignore[assignment]  # optional, but not null
+    note: str | None = Field(default=None, max_length=200)  # None when left out ...
+
+    @field_validator("note")
+    @classmethod
+    def _note_not_null(cls, value: str | None) -> str:
+        # ... but an explicit null is refused: the contract's note is an optional string, not a nullable one.
+        # Validators do not run on defaults, so only a null the client sent gets here.
+        if value is None:
+            raise ValueError("note may be left out, but not null")
+        return value
 
 
 class CancelRequest(BaseModel):
@@ -58,11 +68,14 @@ def create_app(
     idempotency: Any = None,
     paginate: Callable[..., tuple[list[dict[str, Any]], str | None]] = page_of,
     contract: dict[str, Any] | None = None,
+    access_token: str | None = None,
 ) -> FastAPI:
     """The reference Orders service. `operations` picks which operationIds get routes; the others are left out.
 
     `problem_handlers` installs the error format (None: FastAPI's defaults); `idempotency` is any object with
     IdempotencyStore's `handle` method; `paginate` works like page_of. /openapi.json serves the contract itself.
+    With `access_token`, every operation needs `Authorization: Bearer <access_token>` and answers 401 (a problem,
+    with WWW-Authenticate) without it: the bearerAuth scheme of add_security(), minus real token verification.
     """
     store = store if store is not None else OrderStore()
     idem = idempotency if idempotency is not None else IdempotencyStore()
@@ -71,7 +84,14 @@ def create_app(
     if unknown:
         raise ValueError(f"unknown operations {sorted(unknown)}; choose from {sorted(ALL_OPERATIONS)}")
     document = contract if contract is not None else full_contract()
-    app = FastAPI(title=document["info"]["title"], version=document["info"]["version"])
+    def require_token(authorization: str | None = Header(None)) -> None:
+        if access_token is not None and not hmac.compare_digest((authorization or "").encode(), f"Bearer {access_token}".encode()):
+            # RFC 6750 §3.1: no error code when the request carried no credentials at all
+            challenge = 'Bearer error="invalid_token"' if authorization else "Bearer"
+            raise HTTPException(401, "A valid bearer token is required.", headers={"WWW-Authenticate": challenge})
+
+    dependencies = [Depends(require_token)] if access_token is not None else []
+    app = FastAPI(title=document["info"]["title"], version=document["info"]["version"], dependencies=dependencies)
 
     def served_contract() -> dict[str, Any]:
         # Contract first: /openapi.json and /docs show the contract. Servers set on the app (none by default: the
@@ -142,6 +162,8 @@ def create_app(
             order = store.get(order_id)
             if order is None:
                 raise HTTPException(404, f"Order {order_id} does not exist.")
+            if order["status"] == "cancelled" and order.get("cancel_reason") == body.reason:
+                return JSONResponse(order)  # a retry of the cancel that got through: same answer, nothing changes
             if order["status"] in ("shipped", "cancelled"):
                 raise HTTPException(409, f"Order {order_id} is {order['status']} and can no longer be cancelled.")
             return JSONResponse(store.update(order_id, status="cancelled", cancel_reason=body.reason))

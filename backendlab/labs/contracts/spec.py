@@ -90,6 +90,64 @@ def full_contract() -> dict[str, Any]:
     return add_cancel_operation(load_contract())
 
 
+SECURITY_YAML = """\
+securitySchemes:
+  bearerAuth:
+    type: http
+    scheme: bearer
+    bearerFormat: JWT
+    description: An OAuth 2.0 access token (RFC 6750) from the shop's authorization server; module 05 verifies them.
+responses:
+  Unauthorized:
+    description: No valid access token (missing, expired or badly signed).
+    headers:
+      WWW-Authenticate:
+        description: The scheme and error, e.g. `Bearer error="invalid_token"` (RFC 6750 §3).
+        required: true
+        schema:
+          type: string
+    content:
+      application/problem+json:
+        schema:
+          $ref: '#/components/schemas/Problem'
+  Forbidden:
+    description: The token is valid but lacks the scope this operation needs (e.g. orders:write).
+    content:
+      application/problem+json:
+        schema:
+          $ref: '#/components/schemas/Problem'
+  TooManyRequests:
+    description: Rate limit exceeded; retry after the number of seconds in Retry-After (RFC 6585 §4, RFC 9110 §10.2.3).
+    headers:
+      Retry-After:
+        required: true
+        schema:
+          type: integer
+          minimum: 0
+    content:
+      application/problem+json:
+        schema:
+          $ref: '#/components/schemas/Problem'
+"""
+
+
+def add_security(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `spec` that requires a bearer token for every operation and documents 401, 403 and 429 on each."""
+    new = copy.deepcopy(spec)
+    parts = yaml.safe_load(SECURITY_YAML)
+    components = new.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(parts["securitySchemes"])
+    components.setdefault("responses", {}).update(parts["responses"])
+    new["security"] = [{"bearerAuth": []}]
+    for item in (new.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            if method in item:
+                responses = item[method].setdefault("responses", {})
+                for status, name in (("401", "Unauthorized"), ("403", "Forbidden"), ("429", "TooManyRequests")):
+                    responses.setdefault(status, {"$ref": f"#/components/responses/{name}"})
+    return new
+
+
 def validate_contract(spec: dict[str, Any]) -> None:
     """Raise (openapi-spec-validator's error) unless `spec` is a valid OpenAPI document."""
     from openapi_spec_validator import validate
