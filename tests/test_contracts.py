@@ -1,19 +1,21 @@
-"""Tests for backendlab.contracts: the Orders contract, its reference service, conformance, breaking changes, fuzzing, client."""
+"""Tests for backendlab.labs.contracts: the Orders contract, its reference service, conformance, breaking changes, fuzzing, client."""
 
 from __future__ import annotations
 
 import copy
 import random
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 from fastapi import FastAPI
 
-from backendlab import contracts
+from backendlab.labs import contracts
 from backendlab.services import serve
 
 
@@ -349,9 +351,11 @@ def test_generated_client_calls_every_operation_of_the_service(
         assert client.list_orders(customer_id="cus_client1")["items"][0]["id"] == order["id"]
         tag = httpx.get(f"{url}/v1/orders/{order['id']}").headers["etag"]
         assert client.get_order(order["id"], if_none_match=tag) is None
-        assert client.cancel_order(order["id"], {"reason": "customer_request"})["status"] == "cancelled"
+        cancelled = client.cancel_order(order["id"], {"reason": "customer_request"})
+        assert cancelled["status"] == "cancelled"
+        assert client.cancel_order(order["id"], {"reason": "customer_request"}) == cancelled  # a retry is safe
         with pytest.raises(module.ApiProblem) as problem:
-            client.cancel_order(order["id"], {"reason": "customer_request"})
+            client.cancel_order(order["id"], {"reason": "out_of_stock"})
         assert problem.value.status == 409
     finally:
         client.close()
@@ -391,3 +395,53 @@ def test_conformance_can_run_twice_against_the_same_service(
     assert contracts.check_conformance(url, spec).ok
     second = contracts.check_conformance(url, spec)
     assert second.ok, [str(f) for f in second.errors]
+
+
+def test_idempotency_store_locks_per_key_so_other_keys_do_not_wait() -> None:
+    store = contracts.IdempotencyStore()
+    started, release = threading.Event(), threading.Event()
+
+    def slow(payload: Any) -> tuple[int, Any]:
+        started.set()
+        release.wait(5)
+        return 201, payload
+
+    first = threading.Thread(target=store.handle, args=("slow-key", {"n": 1}, slow))
+    first.start()
+    assert started.wait(5)
+    try:
+        assert store.handle("other-key", {"n": 2}, lambda p: (201, p)) == (201, {"n": 2})  # not queued behind slow-key
+    finally:
+        release.set()
+        first.join(5)
+    calls: list[Any] = []
+    assert store.handle("slow-key", {"n": 1}, lambda p: calls.append(p) or (201, p)) == (201, {"n": 1})
+    assert calls == []
+
+
+def test_new_order_note_may_be_left_out_but_not_null() -> None:
+    body = {"customer_id": "cus_note01", "currency": "EUR", "items": [{"sku": "PEN-3", "quantity": 1, "unit_price_cents": 1}]}
+    assert contracts.NewOrder.model_validate(body).note is None
+    assert contracts.NewOrder.model_validate({**body, "note": "gift"}).note == "gift"
+    with pytest.raises(pydantic.ValidationError):
+        contracts.NewOrder.model_validate({**body, "note": None})
+
+
+def test_add_security_documents_bearer_auth_and_401_403_429_on_every_operation(spec: dict[str, Any]) -> None:
+    secured = contracts.add_security(spec)
+    contracts.validate_contract(secured)
+    assert secured["security"] == [{"bearerAuth": []}] and "security" not in spec
+    assert all({"401", "403", "429"} <= set(op.responses) for op in contracts.operations(secured))
+
+
+def test_access_token_makes_every_operation_answer_401_with_www_authenticate(spec: dict[str, Any]) -> None:
+    app = contracts.create_app(access_token="t0ken")
+    with serve(app, name="test-contracts-secured", quiet=True) as svc, httpx.Client(base_url=svc.url, timeout=5) as client:
+        missing = client.get("/v1/orders")
+        wrong = client.get("/v1/orders", headers={"Authorization": "Bearer nope"})
+        right = client.get("/v1/orders", headers={"Authorization": "Bearer t0ken"})
+    assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
+    assert missing.headers["content-type"] == contracts.PROBLEM_JSON
+    assert wrong.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    list_orders = {op.operation_id: op for op in contracts.operations(contracts.add_security(spec))}["listOrders"]
+    assert contracts.response_problems(list_orders, missing) == ([], [])

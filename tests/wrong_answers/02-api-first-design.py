@@ -99,7 +99,9 @@ ROUTES_OK = {
     "not_found": 'raise HTTPException(404, f"Order {order_id} does not exist.")',
     "tag": "contracts.etag_of(order)",
     "conditional": 'if if_none_match == tag:\n            return Response(status_code=304, headers={"ETag": tag})',
-    "conflict": 'if order["status"] in ("shipped", "cancelled"):\n'
+    "conflict": 'if order["status"] == "cancelled" and order.get("cancel_reason") == body.reason:\n'
+                '            return order\n'
+                '        if order["status"] in ("shipped", "cancelled"):\n'
                 '            raise HTTPException(409, "This order can no longer be cancelled.")',
 }
 
@@ -2244,6 +2246,56 @@ class IdempotencyStore:
         ),
     ],
 }
+
+# Written from the retry-safe cancel docstring (issue #13) before its hidden tests: each gets one sentence wrong.
+CANCEL_RETRY = '''def add_order_routes(app: FastAPI, store: contracts.OrderStore) -> None:
+    """Register GET /v1/orders/{order_id} (getOrder) and POST /v1/orders/{order_id}/cancel (cancelOrder) on `app`."""
+    @app.get("/v1/orders/{order_id}")
+    def get_order(order_id: str, if_none_match: str | None = Header(None)) -> Response:
+        order = store.get(order_id)
+        if order is None:
+            raise HTTPException(404, f"Order {order_id} does not exist.")
+        tag = contracts.etag_of(order)
+        if contracts.etag_matches(if_none_match, tag):
+            return Response(status_code=304, headers={"ETag": tag})
+        return JSONResponse(order, headers={"ETag": tag})
+
+    @app.post("/v1/orders/{order_id}/cancel")
+    def cancel_order(order_id: str, body: CancelRequest) -> dict:
+        order = store.get(order_id)
+        if order is None:
+            raise HTTPException(404, f"Order {order_id} does not exist.")
+%(cancel)s
+'''
+CANCEL_RETRY_WRONG = [
+    ("the old rule: an already cancelled order is always a 409, so a retried cancel after a lost answer fails",
+     '''        if order["status"] in ("shipped", "cancelled"):
+            raise HTTPException(409, "This order can no longer be cancelled.")
+        return store.update(order_id, status="cancelled", cancel_reason=body.reason)'''),
+    ("an already cancelled order answers 200 whatever the reason: a cancel with another reason is not refused",
+     '''        if order["status"] == "cancelled":
+            return order
+        if order["status"] == "shipped":
+            raise HTTPException(409, "This order has shipped.")
+        return store.update(order_id, status="cancelled", cancel_reason=body.reason)'''),
+    ("an already cancelled order is cancelled again: another reason overwrites the first one",
+     '''        if order["status"] == "shipped":
+            raise HTTPException(409, "This order has shipped.")
+        return store.update(order_id, status="cancelled", cancel_reason=body.reason)'''),
+    ("a retried cancel answers a short acknowledgement ({id, status}) instead of the order",
+     '''        if order["status"] == "cancelled" and order.get("cancel_reason") == body.reason:
+            return {"id": order_id, "status": "cancelled"}
+        if order["status"] in ("shipped", "cancelled"):
+            raise HTTPException(409, "This order can no longer be cancelled.")
+        return store.update(order_id, status="cancelled", cancel_reason=body.reason)'''),
+    ("a retried cancel answers 204 No Content instead of the order",
+     '''        if order["status"] == "cancelled" and order.get("cancel_reason") == body.reason:
+            return Response(status_code=204)
+        if order["status"] in ("shipped", "cancelled"):
+            raise HTTPException(409, "This order can no longer be cancelled.")
+        return store.update(order_id, status="cancelled", cancel_reason=body.reason)'''),
+]
+RED_TEAM["add_order_routes"] += [(why, CANCEL_RETRY % {"cancel": body}) for why, body in CANCEL_RETRY_WRONG]
 
 KEEP = {
     'add_cancel_operation': [0, 1],
