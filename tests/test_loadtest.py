@@ -1,4 +1,4 @@
-"""backendlab.loadtest: Locust as a bounded subprocess, aimed at 127.0.0.1 only, stats returned as rows."""
+"""backendlab.servers.locust: Locust as a bounded subprocess, aimed at 127.0.0.1 only, stats returned as rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import time
 import pytest
 from fastapi import FastAPI, HTTPException
 
-from backendlab import loadtest, services
+from backendlab import services
+from backendlab.servers import locust as loadtest
 
 
 @pytest.fixture(autouse=True)
