@@ -63,7 +63,9 @@ def build_orders_app(tracing: Tracing, logs: logging.Handler, metrics: HttpMetri
             if order_id > 10_000:
                 raise HTTPException(404, "no such order")
         delay, fail = faults.roll()
-        with tracer.start_as_current_span("GET inventory", kind=SpanKind.CLIENT, attributes={"server.address": "inventory"}) as span:
+        # a client span named as the HTTP semantic conventions ask: "{method} {url.template}" ("{method}" without a template)
+        inventory_attrs = {"http.request.method": "GET", "url.template": "/inventory/{order_id}", "server.address": "inventory"}
+        with tracer.start_as_current_span("GET /inventory/{order_id}", kind=SpanKind.CLIENT, attributes=inventory_attrs) as span:
             time.sleep(0.001 + delay)
             if fail:
                 span.set_status(Status(StatusCode.ERROR, "inventory unavailable"))
