@@ -51,10 +51,10 @@ def histogram_quantile(buckets: Sequence[tuple[float, float]], q: float) -> floa
         return -math.inf
     if q > 1:
         return math.inf
-    ordered = sorted((float(le), float(c)) for le, c in buckets)
+    ordered = sorted(((float(le), float(c)) for le, c in buckets), key=lambda b: b[0])
     if not ordered or not math.isinf(ordered[-1][0]):
         return math.nan
-    merged: list[list[float]] = []  # equal upper bounds are merged
+    merged: list[list[float]] = []  # equal upper bounds are merged, summed in input order (Go leaves that order unspecified)
     for le, count in ordered:
         if merged and merged[-1][0] == le:
             merged[-1][1] += count
