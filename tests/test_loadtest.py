@@ -1,4 +1,4 @@
-"""backendlab.loadtest: Locust as a bounded subprocess, aimed at 127.0.0.1 only, stats returned as rows."""
+"""backendlab.servers.locust: Locust as a bounded subprocess, aimed at 127.0.0.1 only, stats returned as rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import time
 import pytest
 from fastapi import FastAPI, HTTPException
 
-from backendlab import loadtest, services
+from backendlab import services
+from backendlab.servers import locust as loadtest
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +69,9 @@ def test_a_short_run_against_a_served_app_returns_rows_and_ticks() -> None:
                                name="/items/{id}", wait_s=(0.01, 0.02), on_tick=ticks.append, tick_s=0.5)
     assert time.monotonic() - started < 2 + loadtest.KILL_GRACE_S
     (row,) = rows
-    assert row["name"] == "/items/{id}" and row["requests"] > 20
-    assert 0 < row["failures"] < row["requests"]  # item 13 always fails: 1 in 6
+    assert row["name"] == "/items/{id}" and row["requests"] > 0
+    assert 0 <= row["failures"] < row["requests"]  # item 13 always fails: 1 in 6
+    if row["requests"] >= 60:  # a busy machine can leave Locust only a handful of requests in 2 s (5 were seen at load 10)
+        assert row["failures"] > 0  # (5/6)**60 < 2e-5: a run this long that never drew item 13 is a bug, not luck
     assert row["p50_ms"] <= row["p95_ms"] <= row["max_ms"] + 1
     assert len(ticks) >= 2 and ticks == sorted(ticks)

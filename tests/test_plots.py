@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from backendlab import plots  # noqa: E402
-from backendlab import telemetry as tel  # noqa: E402
+from backendlab.labs import telemetry as tel  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

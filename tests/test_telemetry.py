@@ -1,4 +1,4 @@
-"""backendlab.telemetry: tracing without globals, JSON logs with trace ids, per-app metrics, reference answers."""
+"""backendlab.labs.telemetry: tracing without globals, JSON logs with trace ids, per-app metrics, reference answers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 
 from backendlab import services
-from backendlab import telemetry as tel
+from backendlab.labs import telemetry as tel
 
 INF = math.inf
 
