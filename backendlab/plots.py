@@ -110,6 +110,7 @@ def red_dashboard(
     percentiles_ms: Mapping[str, Sequence[float]],
     title: str = "RED metrics over the load run",
     events: Mapping[str, float] | None = None,
+    xlabel: str = "time since the load started (s)",
 ) -> Figure:
     """Three stacked panels sharing the time axis: Rate (req/s), Errors (% of requests), Duration (ms, percentiles).
 
@@ -125,7 +126,7 @@ def red_dashboard(
     for i, (label, values) in enumerate(percentiles_ms.items()):
         ax_d.plot(times_s, values, marker="o", label=label, color=SERVICE_COLORS[(i + 1) % len(SERVICE_COLORS)])
     ax_d.set_ylabel("duration (ms)")
-    ax_d.set_xlabel("time since the load started (s)")
+    ax_d.set_xlabel(xlabel)
     ax_d.set_ylim(bottom=0)
     ax_d.legend(loc="upper left", fontsize=8)
     for label, at in (events or {}).items():
@@ -194,7 +195,7 @@ def burn_rate_chart(
     ax_f.set_yticklabels(list(firing), fontsize=8)
     ax_f.set_ylim(-0.6, max(0.6, len(firing) - 0.4))
     ax_f.set_ylabel("firing")
-    ax_f.set_xlabel("time (hours)")
+    ax_f.set_xlabel("simulated time (hours)")
     fig.tight_layout()
     return fig
 
@@ -207,7 +208,7 @@ def anomaly_chart(series: Sequence[float], flagged: Sequence[int], labels: Seque
         ax.scatter(labels, [series[i] for i in labels], s=80, facecolors="none", edgecolors="black", label="true anomaly")
     if flagged:
         ax.scatter(flagged, [series[i] for i in flagged], s=22, color=ERROR_COLOR, zorder=3, label="flagged")
-    ax.set_xlabel("time (minutes)")
+    ax.set_xlabel("simulated time (minutes)")
     ax.set_ylabel("latency (ms)")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left")

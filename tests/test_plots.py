@@ -69,7 +69,7 @@ def test_latency_percentiles_draws_a_bar_per_quantile_and_sample() -> None:
 
 def test_burn_rate_chart_and_anomaly_chart_are_titled_and_labelled() -> None:
     fig = plots.burn_rate_chart(range(120), {"1 h": [1.0] * 120}, {"14.4x": 14.4}, {"page": [False] * 100 + [True] * 20})
-    assert fig.axes[0].get_yscale() == "log" and fig.axes[1].get_xlabel() == "time (hours)"
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[1].get_xlabel() == "simulated time (hours)"
     fig = plots.anomaly_chart([1.0, 2.0, 9.0, 2.0], [2], [2])
     assert fig.axes[0].get_title() and fig.axes[0].get_ylabel() == "latency (ms)"
 
