@@ -1,4 +1,4 @@
-"""Unit tests for backendlab.concurrency: the slow downstream, the CPU work, and the reference answers."""
+"""Unit tests for backendlab.labs.concurrency: the slow downstream, the CPU work, and the reference answers."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from backendlab import concurrency as c
 from backendlab.checks import CheckFailed
+from backendlab.labs import concurrency as c
 from backendlab.services import Service, serve
 
 
