@@ -57,7 +57,7 @@ async def fetch_all(urls: Sequence[str], limit: int, client: Any | None = None) 
 
 THREAD_CEILING = 200  # in-flight tasks above which one OS thread per task gets expensive (memory, scheduling)
 SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB: module 01 measured ~28 on a quiet
-#                        machine (a list of dicts; raw bytes ship ~100x cheaper), up to ~300 on a busy one
+#                        machine (a list of dicts; raw bytes ship tens of times cheaper), up to ~300 on a busy one
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
