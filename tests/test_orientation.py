@@ -1,4 +1,4 @@
-"""Unit tests for backendlab.orientation: the module 00 reference answers and the greeter app."""
+"""Unit tests for backendlab.labs.orientation: the module 00 reference answers and the greeter app."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from backendlab.orientation import build_query, classify_status, fetch_greeting, make_greeter_app, parse_log_line
+from backendlab.labs.orientation import build_query, classify_status, fetch_greeting, make_greeter_app, parse_log_line
 from backendlab.services import Service, serve
 
 
@@ -125,6 +125,21 @@ def test_fetch_greeting_returns_the_services_message_field() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"message": request.url.params["name"] * 2}))
     with httpx.Client(transport=transport, base_url="http://mock") as client:
         assert fetch_greeting(client, "ab") == "abab"
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_fetch_greeting_raises_on_a_redirect_because_httpx_does_not_follow_it(status: int) -> None:
+    moved = httpx.Response(status, json={"message": "moved"}, headers={"location": "/v2/greet"})
+    with httpx.Client(transport=httpx.MockTransport(lambda request: moved), base_url="http://mock") as client:
+        with pytest.raises(httpx.HTTPStatusError):
+            fetch_greeting(client, "Ada")
+
+
+def test_the_reason_phrase_of_422_is_the_servers_choice_not_the_status(greeter: Service) -> None:
+    with httpx.Client(base_url=greeter.url, timeout=5) as client:
+        response = client.get("/greet")
+    assert response.status_code == 422
+    assert response.reason_phrase in {"Unprocessable Entity", "Unprocessable Content"}
 
 
 @pytest.mark.parametrize("flag", ["true", "false"])

@@ -33,7 +33,8 @@ _FG_HEAD = '''def fetch_greeting(client: httpx.Client, name: str) -> str:
     """Ask the greeter service behind `client` to greet `name`; return its "message" text.
 
     - Send GET /greet with `name` as the query parameter `name`, encoded by httpx (params=...).
-    - Raise httpx.HTTPStatusError when the service answers 4xx or 5xx (response.raise_for_status()).
+    - Raise httpx.HTTPStatusError when the answer is not a 2xx success: a 4xx or 5xx, and also a 3xx
+      redirect, which this client does not follow (response.raise_for_status() does exactly this).
     - Return the "message" field of the JSON reply exactly as the service wrote it.
     """
 '''
@@ -265,6 +266,18 @@ def build_query(base_url: str, params: dict) -> str:
          _FG_HEAD + '''    response = client.get("/greet", params={"name": name.strip()})
     response.raise_for_status()
     return response.json()["message"].strip()
+'''),
+        ("h01: checks `status_code >= 400` by hand: a 3xx redirect (not followed) is read as a greeting",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name})
+    if response.status_code >= 400:
+        raise httpx.HTTPStatusError(f"{response.status_code} for {response.url}", request=response.request, response=response)
+    return response.json()["message"]
+'''),
+        ("h01: follows redirects itself (follow_redirects=True) and raises only on 4xx/5xx: a 3xx is never raised",
+         _FG_HEAD + '''    response = client.get("/greet", params={"name": name}, follow_redirects=True)
+    if response.is_client_error or response.is_server_error:
+        response.raise_for_status()
+    return response.json()["message"]
 '''),
         ("old: never checks the status: a 422 body is read as if it were a greeting (KeyError)", '''
 def fetch_greeting(client: httpx.Client, name: str) -> str:

@@ -169,7 +169,7 @@ async def fetch_all(urls: list[str], limit: int) -> list:
     'pick_model': [
         ('a tie (cpu_ms == io_wait_ms) counted as CPU-bound: >= where the docstring says >', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -192,7 +192,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('processes when cpu_ms equals the shipping cost: >= where the docstring says >', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -215,7 +215,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('asyncio at exactly THREAD_CEILING tasks: >= where the docstring says >', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -238,7 +238,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('checks the thread ceiling first: CPU-bound work with many tasks in flight gets asyncio', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -263,7 +263,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('rejects a task that works on 0 MB of data (<= 0 instead of < 0): zero memory is valid', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -286,7 +286,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('accepts concurrency 0 (checks concurrency < 0): the docstring says concurrency < 1 raises', '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -309,7 +309,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ("weighs the CPU time of all tasks in flight (cpu_ms * concurrency) against shipping one task's data", '''
 THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
-SHIP_MS_PER_MB = 10.0  # rough cost of pickling a task's data to a worker process, ms per MB (section 4)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
@@ -332,7 +332,7 @@ def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, conc
 '''),
         ('CPU-bound always means processes, whatever the data costs to ship', '''
 THREAD_CEILING = 200
-SHIP_MS_PER_MB = 10.0
+SHIP_MS_PER_MB = 30.0
 
 
 def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:

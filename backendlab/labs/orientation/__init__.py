@@ -87,7 +87,10 @@ def parse_log_line(line: str) -> dict[str, Any]:
 
 
 def fetch_greeting(client: httpx.Client, name: str) -> str:
-    """GET /greet?name=<name> through client (httpx encodes the name); the reply's 'message'; HTTPStatusError on 4xx/5xx."""
+    """GET /greet?name=<name> through client (httpx encodes the name); the reply's 'message'.
+
+    HTTPStatusError on anything but 2xx: 4xx, 5xx, and a 3xx redirect (httpx does not follow redirects unless asked).
+    """
     response = client.get("/greet", params={"name": name})
     response.raise_for_status()
     return response.json()["message"]
