@@ -72,6 +72,6 @@ def test_wrong_answer_harness_notices_state_left_behind() -> None:
     where = stacked.notebook_of(module)
     gid = sorted(g for g in verify_module.wrong_answers(module) if where[g] == name)[0]
     # the course's reference implementation, which the hidden tests compare answers with, replaced for good
-    saboteur = f"from backendlab import orientation\norientation.{gid} = lambda *args, **kwargs: 'sabotaged'"
+    saboteur = f"from backendlab.labs import orientation\norientation.{gid} = lambda *args, **kwargs: 'sabotaged'"
     verdict = verify_module.check_wrong_notebook(module, name, {gid: [("sabotages the checks", saboteur)]})
     assert not verdict.ok and any(d.startswith("PROBLEM") and "left state behind" in d for d in verdict.details), _explain(verdict)

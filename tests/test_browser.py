@@ -181,7 +181,7 @@ def test_a_service_docs_page_loads_through_the_jupyter_proxy(lab: dict, browser:
     page.keyboard.press("b")  # insert a cell below (command mode), then edit it
     page.keyboard.press("Enter")
     page.keyboard.type(
-        "from backendlab.orientation import make_greeter_app\nfrom backendlab.services import serve\n"
+        "from backendlab.labs.orientation import make_greeter_app\nfrom backendlab.services import serve\n"
         "svc = serve(make_greeter_app(), name='browser-test')\n"
     )
     page.keyboard.press("Shift+Enter")
