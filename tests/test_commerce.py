@@ -1,4 +1,4 @@
-"""Tests for backendlab/commerce.py: the data generator, engines, the statement recorder and the reference answers."""
+"""Tests for backendlab/labs/commerce/: the data generator, engines, the statement recorder and the reference answers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from backendlab import commerce
-from backendlab.commerce import Order
+from backendlab.labs import commerce
+from backendlab.labs.commerce import Order
 
 SMALL = 400
 
