@@ -4,6 +4,7 @@ without leaving a process or a folder behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -146,12 +147,13 @@ def test_a_killed_kernel_takes_its_server_along() -> None:
         os.environ.pop("DATABASE_URL", None)
         from backendlab.servers.postgres import postgres
         pg = postgres("t-killed")
-        print(pg.pid, flush=True)
+        print(pg.pid, pg.folder, flush=True)
         time.sleep(60)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
-        pid = int(proc.stdout.readline())
+        pid_text, folder = proc.stdout.readline().split()
+        pid = int(pid_text)
     finally:
         proc.kill()  # SIGKILL: no atexit handler runs
         proc.wait(10)
@@ -159,3 +161,16 @@ def test_a_killed_kernel_takes_its_server_along() -> None:
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(pid), "the server outlived a killed kernel"
+    shutil.rmtree(folder, ignore_errors=True)  # no atexit ran: the folder stays until a later start sweeps it
+
+
+def test_stale_folders_of_killed_kernels_are_swept(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pgmod.tempfile, "gettempdir", lambda: str(tmp_path))
+    old, young, live = tmp_path / "backendlab-pg-old", tmp_path / "backendlab-pg-young", tmp_path / "backendlab-pg-live"
+    for folder in (old, young, live):
+        (folder / "data").mkdir(parents=True)
+    (live / "data" / "postmaster.pid").write_text(f"{os.getpid()}\n")  # a live process: never swept
+    for folder in (old, live):
+        os.utime(folder, (time.time() - 3600, time.time() - 3600))
+    pgmod._sweep_stale()
+    assert not old.exists() and young.exists() and live.exists()

@@ -192,8 +192,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _sweep_stale(max_age_s: float = 600.0) -> None:
+    """Delete data folders of earlier servers whose kernel was killed (no atexit ran): older than max_age_s, no live postmaster."""
+    for folder in Path(tempfile.gettempdir()).glob("backendlab-pg-*"):
+        with contextlib.suppress(OSError, ValueError):
+            if time.time() - folder.stat().st_mtime < max_age_s:
+                continue
+            pid_file = folder / "data" / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 0)
+                    continue  # still running: someone else's server
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _start(name: str, tcp: bool) -> Postgres:
     _require_driver()
+    _sweep_stale()
     bindir = find_bindir()
     if bindir is None:
         raise PostgresError("No PostgreSQL server was found on this machine. " + INSTALL_HINT)
