@@ -1,4 +1,4 @@
-"""Tests for backendlab/commerce.py: the data generator, engines, the statement recorder and the reference answers."""
+"""Tests for backendlab/labs/commerce/: the data generator, engines, the statement recorder and the reference answers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from backendlab import commerce
-from backendlab.commerce import Order
+from backendlab.labs import commerce
+from backendlab.labs.commerce import Order
 
 SMALL = 400
 
@@ -371,3 +371,11 @@ def test_order_to_dict_reads_customer_items_and_products(duck, data):
         shaped = commerce.order_to_dict(order)
     assert shaped["id"] == 1 and shaped["customer"] == data.customers[data.orders[0][1] - 1][1]
     assert [item["quantity"] for item in shaped["items"]] == [q for _, oid, _, q, _ in data.order_items if oid == 1]
+
+
+def test_selected_url_names_database_url_without_its_password(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://me:s3cret@db.example:5432/lab")
+    url, source = commerce.selected_url()
+    assert "s3cret" not in url and url.startswith("postgresql+psycopg://me:") and "DATABASE_URL" in source
+    monkeypatch.delenv("DATABASE_URL")
+    assert commerce.selected_url() == (commerce.DEFAULT_URL, "the default: DATABASE_URL is not set")
