@@ -30,9 +30,11 @@ $(STAMP): requirements.txt pyproject.toml
 		| { grep -v -e '^Requirement already satisfied' -e '^Looking in' || true; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip check
+	@bash tools/system-packages.sh
 	@rm -f $(VENV)/.learner-* $(VENV)/.installed-* && touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@bash tools/system-packages.sh --with-browser
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip check
 	@rm -f $(VENV)/.dev-* && touch $@

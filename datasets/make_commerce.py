@@ -3,7 +3,7 @@
     python datasets/make_commerce.py OUT_DIR                     # 20,000 orders, seed 42, CSV
     python datasets/make_commerce.py OUT_DIR --orders 5000 --seed 7 --format parquet
 
-The notebooks never need these files: they call backendlab.commerce.generate() directly. This script is for
+The notebooks never need these files: they call backendlab.labs.commerce.generate() directly. This script is for
 looking at the data in another tool (a DuckDB shell, a spreadsheet) or loading it into your own database.
 """
 
@@ -13,7 +13,7 @@ import argparse
 import sys
 import time
 
-from backendlab import commerce
+from backendlab.labs import commerce
 
 
 def main(argv: list[str] | None = None) -> int:
