@@ -55,7 +55,6 @@ def solved(student_nb: Path, grade_id: str) -> None:
     nbformat.write(nb, student_nb)
 
 
-@pytest.mark.slow
 def neutered(student_nb: Path) -> None:
     """A hostile submission: every test cell replaced by `pass`, answers left unwritten."""
     nb = nbformat.read(student_nb, as_version=4)
@@ -66,6 +65,7 @@ def neutered(student_nb: Path) -> None:
     nbformat.write(nb, student_nb)
 
 
+@pytest.mark.slow
 def test_generate_release_collect_autograde_feedback_and_export_for_a_class(tmp_path: Path) -> None:
     # A throwaway copy of the course layout that grading/nbgrader_config.py expects.
     (tmp_path / "solutions").mkdir()
@@ -87,19 +87,24 @@ def test_generate_release_collect_autograde_feedback_and_export_for_a_class(tmp_
     # 2. release through the exchange; alice and bob fetch and submit
     nbgrader("release_assignment", MODULE, cwd=grading, env=env)
     auto, manual, per_exercise = points(MODULE)
-    for student in ("alice", "bob", "mallory", "eve"):
-        home = tmp_path / "home" / student
-        home.mkdir(parents=True)
-        nbgrader("fetch_assignment", MODULE, *student_flags, cwd=home, env=env)
-        if student == "alice":  # alice hands in the reference solution
-            for src in (ROOT / "solutions" / MODULE).glob("*.ipynb"):
-                shutil.copy(src, home / MODULE / src.name)
-        for nb in (home / MODULE).glob("*.ipynb"):
+    # alice goes through the exchange (fetch, submit, collect); bob, mallory and eve hand in files that land in
+    # nbgrader's submitted/<student>/<assignment>/ folder directly, as when an instructor collects them by hand
+    home = tmp_path / "home" / "alice"
+    home.mkdir(parents=True)
+    nbgrader("fetch_assignment", MODULE, *student_flags, cwd=home, env=env)
+    for src in (ROOT / "solutions" / MODULE).glob("*.ipynb"):  # alice hands in the reference solution
+        shutil.copy(src, home / MODULE / src.name)
+    nbgrader("submit", MODULE, *student_flags, "--student=alice", cwd=home, env=env)
+    released = tmp_path / "modules" / MODULE
+    for student in ("bob", "mallory", "eve"):
+        folder = grading / "submitted" / student / MODULE
+        folder.mkdir(parents=True)
+        for nb in released.glob("*.ipynb"):
+            shutil.copy(nb, folder / nb.name)
             if student == "mallory":  # edits the tests away: they are restored from the source at grading
-                neutered(nb)
+                neutered(folder / nb.name)
             if student == "eve":  # hands in a truncated file
-                nb.write_text('{"cells": [')
-        nbgrader("submit", MODULE, *student_flags, f"--student={student}", cwd=home, env=env)
+                (folder / nb.name).write_text('{"cells": [')
     nbgrader("collect", MODULE, cwd=grading, env=env)
 
     # 3. carol works from the LMS zip and solves one exercise; her download comes back through zip_collect
