@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -264,6 +265,33 @@ def self_check_time(rows: list[Figures]) -> str:
             f"{executing:.1f} s; overhead {check_s - executing:.1f} s (target ≤ 5 s). check({exercise!r}) in a kernel: {one_s:.2f} s")
 
 
+def postgres_server(repeats: int = 3) -> str:
+    """Start time (median of `repeats` fresh starts) and memory of the PostgreSQL that module 03 starts."""
+    from backendlab.servers.postgres import PostgresError, postgres
+
+    starts, memory, processes, version = [], 0.0, 0, ""
+    try:
+        for _ in range(repeats):
+            server = postgres(name="bench", fresh=True, use_database_url=False)
+            starts.append(server.start_s)
+            version = server.version
+            engine = server.engine()
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM pg_stat_statements")
+            engine.dispose()
+            family = [psutil.Process(server.pid)] + psutil.Process(server.pid).children(recursive=True)
+            sizes = []
+            for proc in family:  # a short-lived worker may exit while we look
+                with contextlib.suppress(psutil.Error):
+                    sizes.append(proc.memory_full_info().pss)
+            processes, memory = len(sizes), sum(sizes) / 2**20
+            server.stop()
+    except (PostgresError, psutil.Error) as exc:
+        return f"PostgreSQL for module 03: not measured ({str(exc).splitlines()[0][:160]})"
+    return (f"PostgreSQL for module 03 ({version}, backendlab.servers.postgres): starts in {statistics.median(starts):.1f} s "
+            f"(median of {repeats} fresh starts); idle, {processes} processes use {memory:.0f} MB (PSS)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
@@ -293,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print(f"\nAll solution notebooks: {sum(r.wall_s for r in rows):.0f} s in sequence" + (" (slow machine)" if args.slow else ""))
     print(binder_size())
+    if not args.modules or "03-orm-vs-raw-sql" in names:
+        print(postgres_server(), flush=True)
     if not args.modules or "00-orientation" in names:
         print(self_check_time(rows), flush=True)
     if args.class_students:
