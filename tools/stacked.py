@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,18 +57,22 @@ def _meta(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 
-def _spans(cells: list) -> dict[str, tuple[int, int]]:
-    """answer grade id -> (index of its answer cell, index of its last test cell)."""
-    spans: dict[str, tuple[int, int]] = {}
+def exercise_spans(cells: list) -> dict[str, tuple[int, int, list[str]]]:
+    """answer grade id -> (index of its answer cell, index of its last test cell, the test cells' grade ids).
+
+    An exercise is a code answer cell and the graded test cells that follow it, up to the next answer cell.
+    """
+    spans: dict[str, tuple[int, int, list[str]]] = {}
     current = None
     for i, cell in enumerate(cells):
         meta = _meta(cell)
         if meta.get("solution"):
             current = meta["grade_id"] if cell.cell_type == "code" else None
             if current:
-                spans[current] = (i, i)
+                spans[current] = (i, i, [])
         elif meta.get("grade") and current:
-            spans[current] = (spans[current][0], i)
+            start, _, tests = spans[current]
+            spans[current] = (start, i, tests + [meta["grade_id"]])
     return spans
 
 
@@ -77,20 +82,21 @@ def _reset_cell(names: set[str]) -> nbformat.NotebookNode:
     return cell
 
 
-def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]]) -> tuple[nbformat.NotebookNode, dict]:
+def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]]) -> tuple[nbformat.NotebookNode, dict, dict]:
     """The solution notebook with one copy of each exercise's span per wrong answer, before the original.
 
-    Returns the notebook and {copy answer grade id: (original answer grade id, k, why, wrong source)}.
+    Returns the notebook, {copy answer grade id: (original answer grade id, k, why, wrong source)} and
+    {answer grade id: its test cells' grade ids}.
     """
     nb = nbformat.read(solution_nb, as_version=4)
-    spans = _spans(nb.cells)
+    spans = exercise_spans(nb.cells)
     earlier: set[str] = set()  # names that cells before an exercise define: a reset must not delete them
     out, copies = [], {}
-    starts = {start: gid for gid, (start, _) in spans.items()}
+    starts = {start: gid for gid, (start, _, _) in spans.items()}
     for i, cell in enumerate(nb.cells):
         gid = starts.get(i)
         if gid and answers.get(gid):
-            start, end = spans[gid]
+            start, end, _ = spans[gid]
             resettable = defined_names(cell.source) - earlier
             for k, (why, source) in enumerate(answers[gid], 1):
                 out.append(_reset_cell(resettable))
@@ -110,7 +116,7 @@ def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]])
         if cell.cell_type == "code" and not _meta(cell).get("solution"):
             earlier |= defined_names(cell.source)
     nb.cells = out
-    return nb, copies
+    return nb, copies, {gid: tests for gid, (_, _, tests) in spans.items()}
 
 
 @dataclass
@@ -134,17 +140,14 @@ def _course_folder(module: str, nb: nbformat.NotebookNode, name: str, workdir: P
 
 
 def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str]]],
-                  solution=None) -> tuple[list[Outcome], list[str]]:
+                  solution: Callable[[str], str]) -> tuple[list[Outcome], list[str]]:
     """Grade every wrong answer of notebook `name` in one run. Returns (outcomes, problems).
 
-    `solution(grade_id)` gives the source typed into the original answer cells (default: the course's).
+    `solution(grade_id)` gives the source typed into the original answer cells (the course's solution).
     Problems name a solution that lost points after the wrong answers (state they left behind) or a run
     that stopped early; either makes the outcomes untrustworthy, and the caller fails.
     """
-    from tools.verify_module import exercises, solution_source
-
-    solution = solution or (lambda gid: solution_source(module, gid))
-    source_nb, copies = stacked_source(course.root() / "solutions" / module / name, answers)
+    source_nb, copies, owners = stacked_source(course.root() / "solutions" / module / name, answers)
     workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-stacked-{module}-"))
     try:
         released = _course_folder(module, source_nb, name, workdir)
@@ -169,7 +172,6 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     scores = {c.grade_id: c for c in report.auto}
-    owners = exercises(module)
     problems = [f"{nb}: the run stopped early: {why}" for nb, why in report.stopped.items()]
     outcomes = []
     for gid, k, why, _ in sorted(copies.values(), key=lambda c: (c[0], c[1])):
@@ -190,10 +192,5 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
 
 def notebook_of(module: str) -> dict[str, str]:
     """answer grade id -> the solution notebook's file name."""
-    where = {}
-    for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            meta = _meta(cell)
-            if meta.get("solution") and cell.cell_type == "code":
-                where[meta["grade_id"]] = path.name
-    return where
+    return {gid: path.name for path in sorted((course.root() / "solutions" / module).glob("*.ipynb"))
+            for gid in exercise_spans(nbformat.read(path, as_version=4).cells)}

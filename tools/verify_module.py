@@ -31,18 +31,8 @@ class Verdict:
 
 def exercises(module: str) -> dict[str, list[str]]:
     """Each autograded answer cell's grade id -> the grade ids of the test cells that follow it (up to the next answer)."""
-    owners: dict[str, list[str]] = {}
-    for path in sorted((course.root() / "solutions" / module).glob("*.ipynb")):
-        current: str | None = None
-        for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution"):
-                current = meta["grade_id"] if cell.cell_type == "code" else None
-                if current:
-                    owners[current] = []
-            elif meta.get("grade") and current:
-                owners[current].append(meta["grade_id"])
-    return owners
+    return {gid: tests for path in sorted((course.root() / "solutions" / module).glob("*.ipynb"))
+            for gid, (_, _, tests) in stacked.exercise_spans(nbformat.read(path, as_version=4).cells).items()}
 
 
 def solution_source(module: str, grade_id: str) -> str:
@@ -98,7 +88,7 @@ def check_wrong_notebook(module: str, name: str, answers: dict[str, list[tuple[s
     """Every wrong answer of notebook `name` loses points on its own copy of its exercise's tests (tools/stacked.py)."""
     where = stacked.notebook_of(module)
     answers = answers if answers is not None else {g: a for g, a in wrong_answers(module).items() if where.get(g) == name}
-    outcomes, problems = stacked.grade_stacked(module, name, answers)
+    outcomes, problems = stacked.grade_stacked(module, name, answers, lambda gid: solution_source(module, gid))
     details = [("LOSES   " if o.got < o.best else "KEEPS!  ") + f"{o.grade_id} #{o.k} ({o.why}): {o.got:g}/{o.best:g}" for o in outcomes]
     details = [f"PROBLEM {p}" for p in problems] + details
     expected = sum(len(a) for a in answers.values())
