@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The servers the course runs that no pinned wheel bundles, from the OS's packages (Debian/Ubuntu):
-#   PostgreSQL with pg_stat_statements (module 03; the pgserver wheel lacks it and hypopg) and hypopg.
+#   PostgreSQL with pg_stat_statements (module 03; the pgserver wheel lacks it and hypopg) and hypopg;
+#   Redis (modules 06 and 07: a shared cache and Redis Streams; the `redis-server` wheel on PyPI is from 2020).
 # Installed only as root with apt-get; otherwise this prints what is missing and the notebooks say "skipped".
 # Usage: tools/system-packages.sh [--with-browser]   (the browser is Chromium, for the test suite only)
 set -euo pipefail
@@ -13,6 +14,9 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! ls /usr/share/po
   fi
   [ ${#missing[@]} -gt 0 ] || missing+=("postgresql" "hypopg")
 fi
+if ! command -v redis-server >/dev/null 2>&1 && ! command -v valkey-server >/dev/null 2>&1; then
+  missing+=("redis-server")
+fi
 if [ "${1:-}" = "--with-browser" ] && ! command -v chromium >/dev/null 2>&1; then
   missing+=("chromium")
 fi
@@ -22,6 +26,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "note: the course's PostgreSQL sections need OS packages: ${missing[*]} (install them with your package manager;"
+  echo "note: the course's PostgreSQL and Redis sections need OS packages: ${missing[*]} (install them with your package manager;"
   echo "      without them those cells print 'skipped' and say why, and everything else runs)."
 fi
