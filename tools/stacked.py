@@ -8,6 +8,10 @@ wrong answer never runs on a name an earlier one left behind. The original span 
 course's solution in it: it must still score full marks, which proves that no wrong answer left state that
 changes how the tests judge (a leak would make the correct answer lose points too, and is reported).
 
+Every answer cell of the notebook gets the course's solution, so the stacked run is also the notebook's solution
+run: every original graded cell must score full marks and no original cell may raise (reported as problems).
+The suite therefore runs a notebook with exercises once for its solution and its wrong answers together.
+
 One execution of the notebook replaces one execution per wrong answer: the setup and the narrative run
 once, only the exercise spans are repeated. It is still plain `nbgrader generate_assignment` and
 `nbgrader autograde`, with the class grader's guard and time limits (backendlab/grading).
@@ -82,11 +86,11 @@ def _reset_cell(names: set[str]) -> nbformat.NotebookNode:
     return cell
 
 
-def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]]) -> tuple[nbformat.NotebookNode, dict, dict]:
+def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]]) -> tuple[nbformat.NotebookNode, dict, dict, set]:
     """The solution notebook with one copy of each exercise's span per wrong answer, before the original.
 
-    Returns the notebook, {copy answer grade id: (original answer grade id, k, why, wrong source)} and
-    {answer grade id: its test cells' grade ids}.
+    Returns the notebook, {copy answer grade id: (original answer grade id, k, why, wrong source)},
+    {answer grade id: its test cells' grade ids} and the ids of the original notebook's cells.
     """
     nb = nbformat.read(solution_nb, as_version=4)
     spans = exercise_spans(nb.cells)
@@ -115,8 +119,9 @@ def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]])
         out.append(cell)
         if cell.cell_type == "code" and not _meta(cell).get("solution"):
             earlier |= defined_names(cell.source)
+    originals = {cell.id for cell in nb.cells}
     nb.cells = out
-    return nb, copies, {gid: tests for gid, (_, _, tests) in spans.items()}
+    return nb, copies, {gid: tests for gid, (_, _, tests) in spans.items()}, originals
 
 
 @dataclass
@@ -147,7 +152,7 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
     Problems name a solution that lost points after the wrong answers (state they left behind) or a run
     that stopped early; either makes the outcomes untrustworthy, and the caller fails.
     """
-    source_nb, copies, owners = stacked_source(course.root() / "solutions" / module / name, answers)
+    source_nb, copies, owners, originals = stacked_source(course.root() / "solutions" / module / name, answers)
     workdir = Path(tempfile.mkdtemp(prefix=f"backendlab-stacked-{module}-"))
     try:
         released = _course_folder(module, source_nb, name, workdir)
@@ -156,7 +161,7 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
             gid = _meta(cell).get("grade_id")
             if gid in copies:
                 cell.source = copies[gid][3].strip("\n")
-            elif gid in answers:
+            elif gid in owners:  # every exercise, with wrong answers or not: the run is also the solution's run
                 cell.source = solution(gid)
         target = workdir / "submitted" / autograde.STUDENT / module
         target.mkdir(parents=True)
@@ -165,6 +170,9 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
             config.write(autograde.SELF_CHECK_CONFIG.format(cell_s=autograde.CELL_TIMEOUT_S, notebook_s=3 * autograde.NOTEBOOK_TIMEOUT_S))
         autograde._autograde_in_process(module, workdir)
         report = autograde._collect(module, workdir)
+        graded_path = workdir / "autograded" / autograde.STUDENT / module / name
+        graded_cells = nbformat.read(graded_path, as_version=4).cells if graded_path.exists() else []
+        original_index = {i for i, cell in enumerate(graded_cells) if cell.get("id") in originals}
         keep = os.environ.get(KEEP_ENV)
         if keep:  # for a maintainer who wants to read the graded stacked notebook
             Path(keep).mkdir(parents=True, exist_ok=True)
@@ -181,12 +189,14 @@ def grade_stacked(module: str, name: str, answers: dict[str, list[tuple[str, str
             problems.append(f"{gid} wrong answer {k}: no grade for {missing}")
             continue
         outcomes.append(Outcome(gid, k, why, sum(scores[t].score for t in tests), sum(scores[t].max_score for t in tests)))
-    for gid in answers:
+    problems += [f"{name} cell {e.index} ({e.role}) raised with the course's solution: {e.ename}: {e.evalue[:300]}"
+                 for e in report.errors if e.index in original_index]
+    for gid in owners:
         lost = [f"{t} {scores[t].score:g}/{scores[t].max_score:g} {scores[t].message[:200]}"
                 for t in owners[gid] if t in scores and scores[t].score < scores[t].max_score]
         if lost:
-            problems.append(f"{gid}: the course's solution, graded after the wrong answers, lost points "
-                            f"(a wrong answer left state behind, or the run broke): {lost}")
+            problems.append(f"{gid}: the course's solution lost points in the stacked run (the solution fails, "
+                            f"a wrong answer before it left state behind, or the run broke): {lost}")
     return outcomes, problems
 
 

@@ -56,9 +56,13 @@ def wrong_answers(module: str) -> dict[str, list[tuple[str, str]]]:
     return dict(mod.WRONG_ANSWERS)
 
 
-def check_solution(module: str) -> Verdict:
-    """Full marks on every autograded cell, and no error in any cell (the notebook runs top to bottom)."""
-    report = autograde.grade(module, {p.name: p for p in sorted((course.root() / "solutions" / module).glob("*.ipynb"))}, in_process=True)
+def check_solution(module: str, names: list[str] | None = None) -> Verdict:
+    """Full marks on every autograded cell, and no error in any cell (the notebook runs top to bottom).
+
+    The suite runs this only for notebooks without exercises: a stacked run (check_wrong_notebook) is also its
+    notebook's solution run. `names` limits it to some of the module's notebooks."""
+    paths = sorted((course.root() / "solutions" / module).glob("*.ipynb"))
+    report = autograde.grade(module, {p.name: p for p in paths if names is None or p.name in names}, in_process=True)
     details = [f"{c.notebook} {c.grade_id}: {c.score:g}/{c.max_score:g} {c.message[:300]}" for c in report.auto if c.score < c.max_score]
     details += [f"{e.notebook} cell {e.index} ({e.role}): {e.ename}: {e.evalue[:300]}" for e in report.errors]
     ok = not details and report.max_score > 0
@@ -85,7 +89,9 @@ def wrong_notebooks(module: str) -> list[str]:
 
 
 def check_wrong_notebook(module: str, name: str, answers: dict[str, list[tuple[str, str]]] | None = None) -> Verdict:
-    """Every wrong answer of notebook `name` loses points on its own copy of its exercise's tests (tools/stacked.py)."""
+    """Every wrong answer of notebook `name` loses points on its own copy of its exercise's tests, and the notebook
+    with the course's solution in every answer cell scores full marks with no error in any of its own cells
+    (tools/stacked.py): one run proves both."""
     where = stacked.notebook_of(module)
     answers = answers if answers is not None else {g: a for g, a in wrong_answers(module).items() if where.get(g) == name}
     outcomes, problems = stacked.grade_stacked(module, name, answers, lambda gid: solution_source(module, gid))
