@@ -292,6 +292,31 @@ def postgres_server(repeats: int = 3) -> str:
             f"(median of {repeats} fresh starts); idle, {processes} processes use {memory:.0f} MB (PSS)")
 
 
+def redis_server(repeats: int = 3) -> str:
+    """Start time (median of `repeats` fresh starts) and memory of the Redis that modules 06 and 07 start."""
+    from backendlab.servers.redis_server import RedisServerError
+    from backendlab.servers.redis_server import redis_server as start_redis
+
+    starts, pss, rss_loaded, version = [], 0.0, 0.0, ""
+    try:
+        for _ in range(repeats):
+            server = start_redis(name="bench", fresh=True, use_redis_url=False)
+            starts.append(server.start_s)
+            version = server.version
+            pss = psutil.Process(server.pid).memory_full_info().pss / 2**20
+            with contextlib.closing(server.client()) as r:  # 10,000 cached entries of ~100 bytes, as module 06 uses
+                pipe = r.pipeline(transaction=False)
+                for i in range(10_000):
+                    pipe.set(f"product:{i}", "x" * 100, ex=60)
+                pipe.execute()
+            rss_loaded = server.memory_bytes() / 2**20
+            server.stop()
+    except (RedisServerError, psutil.Error, OSError) as exc:
+        return f"Redis for modules 06-07: not measured ({str(exc).splitlines()[0][:160]})"
+    return (f"Redis for modules 06-07 ({version}, backendlab.servers.redis_server): starts in {statistics.median(starts) * 1000:.0f} ms "
+            f"(median of {repeats} fresh starts); idle {pss:.1f} MB (PSS), {rss_loaded:.1f} MB RSS holding 10,000 entries of 100 bytes")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
@@ -323,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     print(binder_size())
     if not args.modules or "03-orm-vs-raw-sql" in names:
         print(postgres_server(), flush=True)
+    if not args.modules or any(m.startswith(("06-", "07-")) for m in names):
+        print(redis_server(), flush=True)
     if not args.modules or "00-orientation" in names:
         print(self_check_time(rows), flush=True)
     if args.class_students:
