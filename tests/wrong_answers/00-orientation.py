@@ -326,3 +326,83 @@ def fetch_greeting(client: httpx.Client, name: str) -> str:
 ''', '')),
     ],
 }
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone):
+# each answer below changes ONE thing from an answer that follows the docstring, and names the sentence it breaks.
+# -----------------------------------------------------------------------------------------------------------------
+_FG_BLIND_HEAD = '''def fetch_greeting(client: httpx.Client, name: str) -> str:
+    """Ask the greeter service behind `client` to greet `name`; return its "message" text.
+
+    - Send GET /greet with `name` as the query parameter `name`, encoded by httpx (params=...).
+    - Raise httpx.HTTPStatusError when the answer is not a 2xx success: a 4xx or 5xx, and also a 3xx
+      redirect, which this client does not follow (response.raise_for_status() does exactly this).
+    - Return the "message" field of the JSON reply exactly as the service wrote it.
+    """
+'''
+
+BLIND_2026_11_30 = {
+    "fetch_greeting": [
+        ("blind: raises only for status >= 400, so a 3xx redirect with a JSON body is read as data "
+         "(docstring: 'and also a 3xx redirect, which this client does not follow')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    if response.status_code >= 400:
+        response.raise_for_status()
+    return response.json()["message"]
+'''),
+        ("blind: checks response.is_error (4xx/5xx only): a 3xx passes as a success "
+         "(docstring: 'Raise httpx.HTTPStatusError when the answer is not a 2xx success ... also a 3xx')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    if response.is_error:
+        raise httpx.HTTPStatusError(f"{response.status_code} from {response.url}", request=response.request, response=response)
+    return response.json()["message"]
+'''),
+        ("blind: follows redirects for this call, so a 3xx to a 200 returns the target's message instead of raising "
+         "(docstring: 'a 3xx redirect, which this client does not follow')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name}, follow_redirects=True)
+    response.raise_for_status()
+    return response.json()["message"]
+'''),
+        ("blind: treats anything but 200 as an error: a 203 or 201 success raises "
+         "(docstring: 'Raise ... when the answer is not a 2xx success')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    if response.status_code != 200:
+        raise httpx.HTTPStatusError(f"expected 200, got {response.status_code}", request=response.request, response=response)
+    return response.json()["message"]
+'''),
+        ("blind: reads the JSON body before raise_for_status: an error answer whose body is not JSON raises "
+         "JSONDecodeError instead of HTTPStatusError (docstring: 'Raise httpx.HTTPStatusError when the answer is not a 2xx')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    data = response.json()
+    response.raise_for_status()
+    return data["message"]
+'''),
+        ("blind: pastes the name into the URL by hand: '&', '#', '+' and '%' in a name change the request "
+         "(docstring: 'name as the query parameter name, encoded by httpx (params=...)')",
+         _FG_BLIND_HEAD + '''    response = client.get(f"/greet?name={name}")
+    response.raise_for_status()
+    return response.json()["message"]
+'''),
+        ("blind: strips the name before sending it: ' Ada ' reaches the service as 'Ada' "
+         "(docstring: 'Send GET /greet with name as the query parameter name')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name.strip()})
+    response.raise_for_status()
+    return response.json()["message"]
+'''),
+        ("blind: strips whitespace from the message (docstring: 'Return the \"message\" field ... exactly as the service wrote it')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    response.raise_for_status()
+    return response.json()["message"].strip()
+'''),
+        ("blind: an empty message is treated as missing and replaced by a greeting built locally "
+         "(docstring: 'Return the \"message\" field ... exactly as the service wrote it')",
+         _FG_BLIND_HEAD + '''    response = client.get("/greet", params={"name": name})
+    response.raise_for_status()
+    return response.json().get("message") or f"Hello, {name}!"
+'''),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

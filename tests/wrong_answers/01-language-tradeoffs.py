@@ -732,3 +732,98 @@ def rank_languages(ratings: dict[str, dict[str, float]], weights: dict[str, floa
 '''),
     ],
 }
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone):
+# each answer below changes ONE thing from an answer that follows the docstring, and names the sentence it breaks.
+# -----------------------------------------------------------------------------------------------------------------
+_PM_BLIND_HEAD = '''THREAD_CEILING = 200   # tasks in flight above which one OS thread per task gets expensive (section 5)
+SHIP_MS_PER_MB = 30.0  # pickling Python objects to a worker and back, ms per MB (measured in section 4)
+
+
+def pick_model(io_wait_ms: float, cpu_ms: float, memory_mb_per_task: float, concurrency: int) -> str:
+    """Return "threads", "asyncio" or "processes" for a Python service whose tasks look like this.
+
+    1. CPU-bound means cpu_ms > io_wait_ms. Then return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task
+       (the work outweighs shipping its data to a worker), otherwise "threads": the work stays in this process,
+       off the event loop, and computes one task at a time (the GIL: threads give CPU-bound work no speed-up).
+    2. Otherwise the work is I/O-bound: "asyncio" if concurrency > THREAD_CEILING, otherwise "threads".
+    Raise ValueError if any time or memory is negative, or concurrency < 1.
+    """
+'''
+
+_PM_VALIDATE = '''    if io_wait_ms < 0 or cpu_ms < 0 or memory_mb_per_task < 0 or concurrency < 1:
+        raise ValueError("times and memory must be >= 0 and concurrency >= 1")
+'''
+
+BLIND_2026_11_30 = {
+    "pick_model": [
+        ("blind: shipping tie goes to processes (>= instead of >): pick_model(0, 30, 1, 1) says 'processes' "
+         "(docstring: 'return \"processes\" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task')",
+         _PM_BLIND_HEAD + _PM_VALIDATE + '''    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms >= SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+        ("blind: asyncio from 200 tasks on (>= instead of >): pick_model(50, 1, 0.1, 200) says 'asyncio' "
+         "(docstring: '\"asyncio\" if concurrency > THREAD_CEILING')",
+         _PM_BLIND_HEAD + _PM_VALIDATE + '''    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency >= THREAD_CEILING else "threads"
+'''),
+        ("blind: negative memory is not refused, only negative times (docstring: 'Raise ValueError if any time or memory is negative')",
+         _PM_BLIND_HEAD + '''    if io_wait_ms < 0 or cpu_ms < 0 or concurrency < 1:
+        raise ValueError("times must be >= 0 and concurrency >= 1")
+    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+        ("blind: 'if not concurrency' tests only for 0, so a negative concurrency is accepted "
+         "(docstring: 'Raise ValueError if ... concurrency < 1')",
+         _PM_BLIND_HEAD + '''    if io_wait_ms < 0 or cpu_ms < 0 or memory_mb_per_task < 0 or not concurrency:
+        raise ValueError("times and memory must be >= 0 and concurrency >= 1")
+    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+        ("blind: zero memory is refused as if it were negative: pick_model(0, 5, 0, 1) raises "
+         "(docstring: 'Raise ValueError if any time or memory is negative' - 0 is not negative)",
+         _PM_BLIND_HEAD + '''    if io_wait_ms < 0 or cpu_ms < 0 or memory_mb_per_task <= 0 or concurrency < 1:
+        raise ValueError("times must be >= 0, memory > 0 and concurrency >= 1")
+    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+        ("blind: a hard-coded ceiling of 1000 that passes the visible scenarios (20 and 5,000 tasks): 500 I/O tasks get threads "
+         "(docstring: '\"asyncio\" if concurrency > THREAD_CEILING')",
+         _PM_BLIND_HEAD + _PM_VALIDATE + '''    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > 1000 else "threads"
+'''),
+        ("blind: counts the shipping cost twice ('to a worker and back'): pick_model(0, 40, 1, 1) says 'threads' "
+         "(docstring: 'processes if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task' - the constant already covers both ways)",
+         _PM_BLIND_HEAD + _PM_VALIDATE + '''    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > 2 * SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+        ("blind: looks at concurrency first: a CPU-bound task with 500 in flight gets 'asyncio' "
+         "(docstring rule 1: CPU-bound work is processes or threads, whatever the concurrency)",
+         _PM_BLIND_HEAD + _PM_VALIDATE + '''    if concurrency > THREAD_CEILING:
+        return "asyncio"
+    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    return "threads"
+'''),
+        ("blind: validates only on the I/O-bound path, so a CPU-bound task with negative memory gets 'processes' "
+         "(docstring: 'Raise ValueError if any time or memory is negative, or concurrency < 1')",
+         _PM_BLIND_HEAD + '''    if cpu_ms > io_wait_ms:
+        return "processes" if cpu_ms > SHIP_MS_PER_MB * memory_mb_per_task else "threads"
+    if io_wait_ms < 0 or cpu_ms < 0 or memory_mb_per_task < 0 or concurrency < 1:
+        raise ValueError("times and memory must be >= 0 and concurrency >= 1")
+    return "asyncio" if concurrency > THREAD_CEILING else "threads"
+'''),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

@@ -2307,3 +2307,146 @@ KEEP = {
 }
 
 WRONG_ANSWERS = {gid: RED_TEAM[gid] + [EARLIER[gid][i] for i in KEEP[gid]] for gid in RED_TEAM}
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone):
+# each answer below changes ONE thing from an answer that follows the docstring, and names the sentence it breaks.
+# -----------------------------------------------------------------------------------------------------------------
+_AC_BLIND_HEAD = '''def add_cancel_operation(spec: dict) -> dict:
+    """Return a NEW contract: `spec` plus POST /v1/orders/{order_id}/cancel (operationId cancelOrder).
+
+    - the order_id path parameter; a required application/json request body with schema CancelRequest
+      ($ref to an object whose only property, reason, is required and a CancelReason), added to components.schemas
+    - responses 200 (an Order, application/json), 400, 404, 409 and 422 (problem details, application/problem+json)
+    - info.version "1.1.0"
+    Leave `spec` itself unchanged: work on copy.deepcopy(spec).
+    """
+'''
+
+_AC_OPERATION = """
+post:
+  operationId: cancelOrder
+  summary: Cancel an order that has not shipped yet.
+  tags: [orders]
+  parameters:
+    - $ref: '#/components/parameters/OrderId'
+  requestBody:
+    required: true
+    content:
+      application/json:
+        schema:
+          $ref: '#/components/schemas/CancelRequest'
+  responses:
+    '200':
+      description: The cancelled order.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Order'
+    '400':
+      $ref: '#/components/responses/BadRequest'
+    '404':
+      $ref: '#/components/responses/NotFound'
+    '409':
+      $ref: '#/components/responses/Conflict'
+    '422':
+      $ref: '#/components/responses/ValidationFailed'
+"""
+
+_AC_REQUEST = """
+type: object
+required: [reason]
+properties:
+  reason:
+    $ref: '#/components/schemas/CancelReason'
+additionalProperties: false
+"""
+
+
+def _ac(operation=_AC_OPERATION, request=_AC_REQUEST, prologue="    new = copy.deepcopy(spec)\n", extra=""):
+    return (_AC_BLIND_HEAD + f"    operation = yaml.safe_load('''{operation}''')\n"
+            f"    request = yaml.safe_load('''{request}''')\n" + prologue +
+            '''    new["paths"]["/v1/orders/{order_id}/cancel"] = operation
+    new["components"]["schemas"]["CancelRequest"] = request
+    new["info"]["version"] = "1.1.0"
+''' + extra + "    return new\n")
+
+
+BLIND_2026_11_30 = {
+    "add_cancel_operation": [
+        # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+        ("blind: copies only the top level and the dicts it edits (dict unpacking): spec is untouched, but the new contract "
+         "shares every other object with it (docstring: 'Return a NEW contract ... work on copy.deepcopy(spec)')",
+         _ac(prologue='''    new = {**spec, "info": dict(spec["info"]), "paths": dict(spec["paths"]),
+           "components": {**spec["components"], "schemas": dict(spec["components"]["schemas"])}}
+''')),
+        # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+        ("blind: 'reason' is a copy of the CancelReason enum instead of a $ref to it (docstring: 'reason, is required and a CancelReason' "
+         "- the narrative: $ref: '#/components/schemas/CancelReason')",
+         _ac(request="""
+type: object
+required: [reason]
+properties:
+  reason:
+    type: string
+    description: Why an order was cancelled (today only support staff cancel orders, in the back office).
+    enum: [customer_request, out_of_stock, suspected_fraud]
+additionalProperties: false
+""")),
+        ("blind: the request body schema is written inline in the operation; CancelRequest is added to components but not referenced "
+         "(docstring: 'request body with schema CancelRequest ($ref ...)')",
+         _ac(operation=_AC_OPERATION.replace("""          $ref: '#/components/schemas/CancelRequest'""", """          type: object
+          required: [reason]
+          properties:
+            reason:
+              $ref: '#/components/schemas/CancelReason'
+          additionalProperties: false"""))),
+        ("blind: CancelRequest has no 'type: object' (docstring: '$ref to an object whose only property, reason, ...')",
+         _ac(request="""
+required: [reason]
+properties:
+  reason:
+    $ref: '#/components/schemas/CancelReason'
+additionalProperties: false
+""")),
+        ("blind: CancelRequest gets a second, optional property 'comment' "
+         "(docstring: 'an object whose only property, reason, is required')",
+         _ac(request="""
+type: object
+required: [reason]
+properties:
+  reason:
+    $ref: '#/components/schemas/CancelReason'
+  comment:
+    type: string
+    maxLength: 200
+additionalProperties: false
+""")),
+        ("blind: the order_id parameter is written inline as a plain string (no $ref to components.parameters.OrderId) "
+         "(docstring: 'the order_id path parameter' - the narrative: reuse #/components/parameters/OrderId)",
+         _ac(operation=_AC_OPERATION.replace("""    - $ref: '#/components/parameters/OrderId'""", """    - name: order_id
+      in: path
+      required: true
+      schema:
+        type: string"""))),
+        ("blind: the four error responses are written inline (problem+json with the Problem schema) instead of reusing "
+         "components.responses (docstring: '400, 404, 409 and 422 (problem details ...)' - "
+         "the narrative: reuse BadRequest, NotFound, Conflict, ValidationFailed)",
+         _ac(operation=_AC_OPERATION.split("    '400':")[0] + "".join(f"""    '{code}':
+      description: {text}
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+""" for code, text in [("400", "Malformed JSON."), ("404", "No such order."), ("409", "Already shipped or cancelled."),
+                       ("422", "The body does not match CancelRequest.")]))),
+        ("blind: also 'completes' CancelReason with an 'other' value while adding CancelRequest: an existing component changes "
+         "(docstring: 'spec plus POST ...' - the narrative: change nothing that was already there)",
+         _ac(extra='''    new["components"]["schemas"]["CancelReason"]["enum"].append("other")
+''')),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

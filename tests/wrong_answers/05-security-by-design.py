@@ -1966,3 +1966,236 @@ WRONG_ANSWERS = {
         ('caps passwords at 32 characters: NIST wants at least 64 permitted', HARDENED_SHORT_MAX),
     ],
 }
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone):
+# each answer below changes ONE thing from an answer that follows the docstring, and names the sentence it breaks.
+# -----------------------------------------------------------------------------------------------------------------
+_HK_BLIND_HEAD = '''def forge_with_embedded_key(claims: dict) -> str:
+    """The RFC 8725 §3.10 exploit: an RS256 JWT whose payload is exactly `claims`, signed with a fresh RSA key made in
+    this call, whose header embeds that key's PUBLIC JWK.
+
+    The header has "alg": "RS256", a "kid" of your choice, and "jwk": the public JWK of the signing key (kty, n, e —
+    never the private members d, p, q, dp, dq, qi) with the same "kid". The signature verifies with the embedded key.
+    security.verify_trusting_header_keys(token, keys) accepts it; security.verify_token(token, keys) refuses it.
+    """
+'''
+
+_HK_BLIND = [
+    ("blind: the header's kid and the embedded JWK's kid differ (header 'attacker', JWK named by its thumbprint) "
+     "(docstring: '\"jwk\": the public JWK of the signing key ... with the same \"kid\"')",
+     _HK_BLIND_HEAD + '''    key = security.new_rsa_key()
+    return jwt.encode(claims, key, algorithm="RS256",
+                      headers={"kid": "attacker", "jwk": security.public_jwk(key, security.key_id(key))})
+'''),
+    ("blind: the embedded JWK has no kid at all (RSAAlgorithm.to_jwk of the public key: kty, n, e only) "
+     "(docstring: 'the public JWK of the signing key ... with the same \"kid\"')",
+     _HK_BLIND_HEAD + '''    from jwt.algorithms import RSAAlgorithm
+
+    key = security.new_rsa_key()
+    return jwt.encode(claims, key, algorithm="RS256",
+                      headers={"kid": security.key_id(key), "jwk": RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)})
+'''),
+    ("blind: no kid in the header, only the jwk (docstring: 'The header has \"alg\": \"RS256\", a \"kid\" of your choice, and \"jwk\"')",
+     _HK_BLIND_HEAD + '''    key = security.new_rsa_key()
+    return jwt.encode(claims, key, algorithm="RS256", headers={"jwk": security.public_jwk(key, security.key_id(key))})
+'''),
+    ("blind: one attacker key made once and reused by every call (cached on the function) "
+     "(docstring: 'signed with a fresh RSA key made in this call')",
+     _HK_BLIND_HEAD + '''    key = getattr(forge_with_embedded_key, "_key", None)
+    if key is None:
+        key = forge_with_embedded_key._key = security.new_rsa_key()
+    kid = security.key_id(key)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(key, kid)})
+'''),
+    ("blind: sets a fresh iat, nbf and exp in the payload 'so the forgery stays valid' "
+     "(docstring: 'an RS256 JWT whose payload is exactly `claims`')",
+     _HK_BLIND_HEAD + '''    import time
+
+    key = security.new_rsa_key()
+    kid = security.key_id(key)
+    now = int(time.time())
+    payload = {**claims, "iat": now, "nbf": now, "exp": now + 3600}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(key, kid)})
+'''),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: claims without a jti get one, set on the caller's dict (setdefault): the payload is no longer exactly the "
+     "claims given, and the caller's dict changes (docstring: 'an RS256 JWT whose payload is exactly `claims`')",
+     _HK_BLIND_HEAD + '''    import uuid
+
+    key = security.new_rsa_key()
+    kid = security.key_id(key)
+    claims.setdefault("jti", uuid.uuid4().hex)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "jwk": security.public_jwk(key, kid)})
+'''),
+    ("blind: embeds the JWK of the PRIVATE key with only 'd' removed (p, q, dp, dq, qi still leak) "
+     "(docstring: 'never the private members d, p, q, dp, dq, qi')",
+     _HK_BLIND_HEAD + '''    from jwt.algorithms import RSAAlgorithm
+
+    key = security.new_rsa_key()
+    kid = security.key_id(key)
+    jwk = RSAAlgorithm.to_jwk(key, as_dict=True)
+    jwk.pop("d", None)
+    jwk["kid"] = kid
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "jwk": jwk})
+'''),
+    ("blind: signs with RS512 (the trusting verifier pins RS256) (docstring: 'an RS256 JWT ... The header has \"alg\": \"RS256\"')",
+     _HK_BLIND_HEAD + '''    key = security.new_rsa_key()
+    kid = security.key_id(key)
+    return jwt.encode(claims, key, algorithm="RS512", headers={"kid": kid, "jwk": security.public_jwk(key, kid)})
+'''),
+]
+
+_HS_BLIND_HEAD = '''def make_hardened_app(kit: security.ServiceKit) -> FastAPI:
+    """The notes service with every defence on, following the contract in the table above."""
+'''
+
+# The signup model of a learner who copies notebook 1's strict model; each wrong answer changes only its password rule.
+_HS_MODEL = '''    class SignupBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(pattern=r"^[a-z0-9_]{3,32}$")
+        password: str = Field(min_length=15, max_length=128)
+        email: str = Field(max_length=254, pattern=r"^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$")
+
+        @model_validator(mode="after")
+        def password_not_expected(self) -> "SignupBody":
+            if any("characters" not in p for p in security.password_problems(self.password, self.username)):
+                raise ValueError("choose another password")
+            return self
+'''
+
+_HS_SIGNUP = '''    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+'''
+
+
+def _hs(model=_HS_MODEL, signup=_HS_SIGNUP):
+    return _HS_BLIND_HEAD + model + '''
+    class LoginBody(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        username: str = Field(min_length=1, max_length=64)
+        password: str = Field(min_length=1, max_length=128)
+
+    store = kit.new_store()
+    events: list = []
+    app = FastAPI(title="notes (hardened)", max_body_size=kit.max_body_bytes)
+    app.add_middleware(security.RateLimitMiddleware, limiter=kit.new_limiter(), paths=("/login",))
+
+''' + signup + '''
+    @app.post("/login")
+    def login(body: LoginBody) -> dict:
+        if not store.check_password(body.username, body.password):
+            raise HTTPException(401, "wrong username or password")
+        events.append({"event": "login", "user": body.username, "at": round(time.time(), 3)})
+        return {"access_token": kit.issue_access_token(body.username, store.role_of(body.username)), "token_type": "bearer"}
+
+    @app.get("/me")
+    def me(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            claims = kit.verify_access_token(security.bearer(authorization))
+        except jwt.PyJWTError:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        return {"username": claims.get("sub"), "role": claims.get("role")}
+
+    @app.get("/users/search")
+    def search(prefix: str = Query(default="", max_length=64)) -> list:
+        return store.search(prefix)
+
+    @app.get("/internal/audit")
+    def audit(authorization: str | None = Header(default=None)) -> dict:
+        try:
+            caller = kit.verify_service_token(security.bearer(authorization))["sub"]
+        except jwt.PyJWTError:
+            raise HTTPException(401, "service token required", headers={"WWW-Authenticate": "Bearer"}) from None
+        return {"caller": caller, "events": events[-20:]}
+
+    return app
+'''
+
+
+_HS_BLIND = [
+    ("blind: revision 3's minimum of 8 characters: 'tr0ub4dor&3' (11) signs up "
+     "(contract: 'a password NIST SP 800-63B-4 refuses (under 15 characters ...) -> 422')",
+     _hs(model=_HS_MODEL.replace("Field(min_length=15, max_length=128)", "Field(min_length=8, max_length=128)"))),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: off by one at the minimum: a password of exactly 15 characters is refused (min_length=16) "
+     "(contract: refused only 'under 15 characters')",
+     _hs(model=_HS_MODEL.replace("Field(min_length=15, max_length=128)", "Field(min_length=16, max_length=128)"))),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: the maximum is 64 (NIST's 'SHOULD permit at least 64' read as a cap): a 100-character passphrase is refused "
+     "(contract: refused only when 'over 128')",
+     _hs(model=_HS_MODEL.replace("Field(min_length=15, max_length=128)", "Field(min_length=15, max_length=64)"))),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: no maximum at all: a 129-character password signs up (contract: 'over 128 ... -> 422')",
+     _hs(model=_HS_MODEL.replace("Field(min_length=15, max_length=128)", "Field(min_length=15, max_length=4000)"))),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: length counted in UTF-8 bytes, not characters: 'Grüße-Möwe-ß' (12 code points, 16 bytes) signs up "
+     "(contract: 'under 15 characters' - NIST counts Unicode code points)",
+     _hs(model=_HS_MODEL.replace("Field(min_length=15, max_length=128)", "Field(max_length=512)").replace(
+         '''            if any("characters" not in p''', '''            if not 15 <= len(self.password.encode()) <= 128:
+                raise ValueError("choose a password of 15 to 128 characters")
+            if any("characters" not in p'''))),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: the username check is case-sensitive: 'Carol-walks-her-dog-daily' signs up as carol "
+     "(contract: refused when 'containing the username' - password_problems compares case-insensitively)",
+     _hs(model=_HS_MODEL.replace(
+         '''            if any("characters" not in p for p in security.password_problems(self.password, self.username)):''',
+         '''            blocked = {p.lower() for p in security.COMMON_PASSWORDS}
+            if self.password.strip().lower() in blocked or self.username in self.password:'''))),
+    ("blind: the username check is equality, not containment: 'carol likes long walks' signs up as carol "
+     "(contract: refused when 'containing the username')",
+     _hs(model=_HS_MODEL.replace(
+         '''            if any("characters" not in p for p in security.password_problems(self.password, self.username)):''',
+         '''            blocked = {p.lower() for p in security.COMMON_PASSWORDS}
+            if self.password.strip().lower() in blocked or self.password.lower() == self.username:'''))),
+    ("blind: password_problems called without the username, so the username rule never fires "
+     "(contract: refused when 'containing the username: security.password_problems(password, username)')",
+     _hs(model=_HS_MODEL.replace("security.password_problems(self.password, self.username)", "security.password_problems(self.password)"))),
+    ("blind: a composition rule (a digit and a symbol) on top of NIST's: 'a long passphrase nobody guesses' is refused "
+     "(contract: refused only under 15, over 128, blocklisted or containing the username - NIST SP 800-63B-4 forbids composition rules)",
+     _hs(model=_HS_MODEL.replace(
+         '''                raise ValueError("choose another password")
+            return self''',
+         '''                raise ValueError("choose another password")
+            if not any(c.isdigit() for c in self.password) or all(c.isalnum() or c.isspace() for c in self.password):
+                raise ValueError("use at least one digit and one symbol")
+            return self'''))),
+    ("blind: the password rule is checked in the handler and refused with 400, not 422 "
+     "(contract: 'a password NIST SP 800-63B-4 refuses ... -> 422')",
+     _hs(model=_HS_MODEL.replace(
+         '''            if any("characters" not in p for p in security.password_problems(self.password, self.username)):
+                raise ValueError("choose another password")
+''', "").replace("Field(min_length=15, max_length=128)", "Field(max_length=512)"),
+         signup='''    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if security.password_problems(body.password, body.username):
+            raise HTTPException(400, "choose another password")
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        return {"username": body.username}
+''')),
+    # KEPT full marks when written (verify_module, 2026-11-30): the hidden tests do not catch this one yet.
+    ("blind: the account is created before the password rule is checked: the refused signup still takes the username, "
+     "so the same user's retry with a good password gets 409 (contract: a refused password -> 422, taken username -> 409)",
+     _hs(model=_HS_MODEL.replace(
+         '''            if any("characters" not in p for p in security.password_problems(self.password, self.username)):
+                raise ValueError("choose another password")
+''', "").replace("Field(min_length=15, max_length=128)", "Field(max_length=512)"),
+         signup='''    @app.post("/signup", status_code=201)
+    def signup(body: SignupBody) -> dict:
+        if not store.create(body.username, body.password, body.email):
+            raise HTTPException(409, "username taken")
+        if security.password_problems(body.password, body.username):
+            raise HTTPException(422, "choose another password")
+        return {"username": body.username}
+''')),
+]
+
+BLIND_2026_11_30 = {"header_key_forgery": _HK_BLIND, "hardened_service": _HS_BLIND}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

@@ -1519,3 +1519,272 @@ WRONG_ANSWERS = {
         ),
     ],
 }
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone):
+# each answer below changes ONE thing from an answer that follows the docstring, and names the sentence it breaks.
+# -----------------------------------------------------------------------------------------------------------------
+_SL_BLIND_HEAD = '''def skill_levels(evidence: dict, matrix: dict) -> dict[str, float]:
+    """Return {skill_id: level} for every skill in matrix["skills"] (same order), each level in 0..1.
+
+    For a skill s = matrix["skills"][skill_id]:
+    - course part: the mean, over the modules m in s["modules"] whose matrix["modules"][m]["status"] is
+      "available", of score / max_score from evidence["modules"][m]. A module missing from the evidence, or
+      with max_score 0, counts 0; a fraction above 1 counts 1. Modules with status "coming" are left out.
+    - practice part: the share of s["practices"] that evidence["practices"] marks True (missing = not done).
+    - level = (wc * course + wp * practice) / (wc + wp), where wc = matrix["evidence_weights"]["course"]
+      and wp = matrix["evidence_weights"]["practices"]. When a skill has no available module, or no
+      practice, that part is left out (with its weight) and the other decides alone; with neither, 0.0.
+    - self-reported evidence is capped: for a skill with no available module (judged on practices alone),
+      level = min(practice part, matrix["self_reported_cap"]).
+    """
+'''
+
+_SL_FRACTION = '''        record = evidence["modules"].get(m)
+        if record is None or not record["max_score"]:
+            fractions.append(0.0)
+        else:
+            fractions.append(min(record["score"] / record["max_score"], 1.0))
+'''
+_SL_PRACTICE = '''    done = [p for p in skill["practices"] if evidence["practices"].get(p) is True]
+'''
+_SL_BLEND = '''    wc, wp = matrix["evidence_weights"]["course"], matrix["evidence_weights"]["practices"]
+    if available and skill["practices"]:
+        return (wc * course + wp * practice) / (wc + wp)
+    if available:
+        return course
+    if skill["practices"]:
+        return min(practice, matrix["self_reported_cap"])
+    return 0.0
+'''
+
+
+_SL_COURSE = '''    course = sum(fractions) / len(fractions) if fractions else 0.0
+'''
+
+
+_SL_AVAILABLE = '''    available = [m for m in skill["modules"] if matrix["modules"][m]["status"] == "available"]
+'''
+
+
+_SL_RESULT = '''    return {skill_id: _level(skill) for skill_id, skill in matrix["skills"].items()}
+'''
+
+
+def _sl(fraction=_SL_FRACTION, practice=_SL_PRACTICE, blend=_SL_BLEND, course=_SL_COURSE, available=_SL_AVAILABLE,
+        result=_SL_RESULT):
+    return (_SL_BLIND_HEAD + '''    def _level(skill: dict) -> float:
+''' + "\n".join("    " + line if line else line for line in (available + '''    fractions = []
+    for m in available:
+''' + fraction + course + practice + '''    practice = len(done) / len(skill["practices"]) if skill["practices"] else 0.0
+''' + blend).split("\n")) + "\n" + result)
+
+
+_RR_BLIND_HEAD = '''def render_report(title: str, evidence: dict, matrix: dict, ready: dict[str, float],
+                  steps: list[dict], plots: dict[str, str], highlights: list[str]) -> str:
+    """Return the proof point as Markdown, with these parts in this order (see the example above):
+
+    # {title}
+    ## Summary        two bullets: "- Current milestone: {its title, or none yet}" and
+                      "- Next target: {its title, or none (top milestone reached)}"
+                      The current milestone is the highest one whose readiness reaches ready_at (every one below
+                      it counts as reached); the next target is the one after it (the first when none is reached).
+                      Use career.current_milestone(ready, matrix) and career.next_milestone(ready, matrix).
+    ## Module scores  a table with the header | Module | Score | Max | Percent |, one row per module in
+                      evidence["modules"], sorted by module id: score and max_score as numbers (format :g),
+                      Percent = round(100 * score / max_score) followed by % (0% when max_score is 0)
+    ## Readiness      a table | Milestone | Readiness |, one row per milestone in matrix order: its title,
+                      round(100 * readiness) followed by %
+    ## Charts         one image per entry of plots, in order: ![name](path), the path exactly as given
+    ## Next steps     a numbered list, one item per step in order, starting with the module id, with
+                      "(coming)" in the item of a coming module
+    ## Built and measured   one bullet ("- ") per highlight
+    """
+'''
+
+_RR_MILESTONES = '''    milestones = matrix["milestones"]
+    current = career.current_milestone(ready, matrix)
+    target = career.next_milestone(ready, matrix)
+'''
+_RR_SUMMARY = '''    lines += ["## Summary", "",
+              f"- Current milestone: {milestones[current]['title'] if current else 'none yet'}",
+              f"- Next target: {milestones[target]['title'] if target else 'none (top milestone reached)'}", ""]
+'''
+_RR_MODULES = '''    lines += ["## Module scores", "", "| Module | Score | Max | Percent |", "| --- | --- | --- | --- |"]
+    for module_id in sorted(evidence["modules"]):
+        record = evidence["modules"][module_id]
+        score, max_score = record["score"], record["max_score"]
+        percent = round(100 * score / max_score) if max_score else 0
+        lines.append(f"| {module_id} | {score:g} | {max_score:g} | {percent}% |")
+    lines.append("")
+'''
+_RR_READINESS = '''    lines += ["## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    for milestone_id, milestone in milestones.items():
+        lines.append(f"| {milestone['title']} | {round(100 * ready[milestone_id])}% |")
+    lines.append("")
+'''
+_RR_CHARTS = '''    lines += ["## Charts", ""]
+    lines += [f"![{name}]({path})" for name, path in plots.items()]
+    lines.append("")
+'''
+_RR_STEPS = '''    lines += ["## Next steps", ""]
+    for i, step in enumerate(steps, start=1):
+        coming = " (coming)" if step["status"] == "coming" else ""
+        redo = f"; redo {', '.join(step['redo'])}" if step.get("redo") else ""
+        lines.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
+    lines.append("")
+'''
+_RR_HIGHLIGHTS = '''    lines += ["## Built and measured", ""]
+    lines += [f"- {h}" for h in highlights]
+'''
+
+
+def _rr(milestones=_RR_MILESTONES, summary=_RR_SUMMARY, modules=_RR_MODULES, readiness=_RR_READINESS,
+        charts=_RR_CHARTS, steps=_RR_STEPS, highlights=_RR_HIGHLIGHTS):
+    return (_RR_BLIND_HEAD + milestones + '''    lines = [f"# {title}", ""]
+''' + summary + modules + readiness + charts + steps + highlights + '''    return "\\n".join(lines) + "\\n"
+''')
+
+
+BLIND_2026_11_30 = {
+    "skill_levels": [
+        ("blind: caps the mean at 1 instead of each module's fraction: 12/10 and 3/6 give 0.85, not 0.75 "
+         "(docstring: 'a fraction above 1 counts 1' - per module)",
+         _sl(fraction='''        record = evidence["modules"].get(m)
+        if record is None or not record["max_score"]:
+            fractions.append(0.0)
+        else:
+            fractions.append(record["score"] / record["max_score"])
+''', course='''    course = min(sum(fractions) / len(fractions), 1.0) if fractions else 0.0
+''')),
+        ("blind: a module with max_score 0 is skipped instead of counting 0 (docstring: 'A module ... with max_score 0, counts 0')",
+         _sl(fraction='''        record = evidence["modules"].get(m)
+        if record is None:
+            fractions.append(0.0)
+        elif record["max_score"]:
+            fractions.append(min(record["score"] / record["max_score"], 1.0))
+''')),
+        ("blind: the cap is a hard-coded 0.5 (the course matrix's value) instead of matrix['self_reported_cap'] "
+         "(docstring: 'level = min(practice part, matrix[\"self_reported_cap\"])')",
+         _sl(blend=_SL_BLEND.replace('matrix["self_reported_cap"]', "0.5"))),
+        ("blind: blends without dividing by wc + wp (right only when the weights add up to 1, as in both course matrices) "
+         "(docstring: 'level = (wc * course + wp * practice) / (wc + wp)')",
+         _sl(blend=_SL_BLEND.replace("return (wc * course + wp * practice) / (wc + wp)", "return wc * course + wp * practice"))),
+        ("blind: a skill with no practice gets a practice part of 0 that still weighs wp (docstring: 'When a skill has ... no practice, "
+         "that part is left out (with its weight) and the other decides alone')",
+         _sl(blend='''    wc, wp = matrix["evidence_weights"]["course"], matrix["evidence_weights"]["practices"]
+    if available:
+        return (wc * course + wp * practice) / (wc + wp)
+    if skill["practices"]:
+        return min(practice, matrix["self_reported_cap"])
+    return 0.0
+''')),
+        ("blind: the result is sorted by skill id instead of following matrix['skills'] (the tiny matrix is already sorted) "
+         "(docstring: 'for every skill in matrix[\"skills\"] (same order)')",
+         _sl(result='''    return {skill_id: _level(matrix["skills"][skill_id]) for skill_id in sorted(matrix["skills"])}
+''')),
+        ("blind: fills missing modules into the evidence with setdefault (mutates the learner's evidence) "
+         "(test cell: 'check it leaves its inputs unchanged'; docstring: 'A module missing from the evidence ... counts 0')",
+         _sl(fraction='''        record = evidence["modules"].setdefault(m, {"score": 0, "max_score": 0, "exercises": {}})
+        if not record["max_score"]:
+            fractions.append(0.0)
+        else:
+            fractions.append(min(record["score"] / record["max_score"], 1.0))
+''')),
+        ("blind: a practice counts as done when it was answered at all (the key is present), so False counts as ticked "
+         "(docstring: 'the share of s[\"practices\"] that evidence[\"practices\"] marks True')",
+         _sl(practice='''    done = [p for p in skill["practices"] if evidence["practices"].get(p) is not None]
+''')),
+        ("blind: 'no available module' tested as 'no module at all': a skill whose only modules are coming is blended with a course part "
+         "of 0 and never capped (docstring: 'When a skill has no available module ... that part is left out'; the cap)",
+         _sl(blend='''    wc, wp = matrix["evidence_weights"]["course"], matrix["evidence_weights"]["practices"]
+    if skill["modules"] and skill["practices"]:
+        return (wc * course + wp * practice) / (wc + wp)
+    if skill["modules"]:
+        return course
+    if skill["practices"]:
+        return min(practice, matrix["self_reported_cap"])
+    return 0.0
+''')),
+    ],
+    "render_report": [
+        ("blind: the current milestone is the FIRST one reached (lowest), not the highest: junior 0.9, senior 0.85 says Junior "
+         "(docstring: 'The current milestone is the highest one whose readiness reaches ready_at')",
+         _rr(milestones='''    milestones = matrix["milestones"]
+    order = list(milestones)
+    reached = [m for m in order if ready[m] >= matrix["ready_at"]]
+    current = reached[0] if reached else None
+    target = order[order.index(current) + 1] if current and order.index(current) + 1 < len(order) else (None if current else order[0])
+''')),
+        ("blind: 'reaches ready_at' read as strictly above it: a readiness of exactly 0.8 is not reached "
+         "(docstring: 'the highest one whose readiness reaches ready_at')",
+         _rr(milestones='''    milestones = matrix["milestones"]
+    order = list(milestones)
+    reached = [m for m in order if ready[m] > matrix["ready_at"]]
+    current = reached[-1] if reached else None
+    target = order[order.index(current) + 1] if current and order.index(current) + 1 < len(order) else (None if current else order[0])
+''')),
+        ("blind: with no milestone reached, the next target is 'none (top milestone reached)' instead of the first milestone "
+         "(docstring: 'the next target is the one after it (the first when none is reached)')",
+         _rr(milestones='''    milestones = matrix["milestones"]
+    order = list(milestones)
+    current = career.current_milestone(ready, matrix)
+    target = order[order.index(current) + 1] if current and order.index(current) + 1 < len(order) else None
+''')),
+        ("blind: at the top the next target repeats the top milestone instead of 'none (top milestone reached)' "
+         "(docstring: '- Next target: {its title, or none (top milestone reached)}')",
+         _rr(milestones='''    milestones = matrix["milestones"]
+    order = list(milestones)
+    current = career.current_milestone(ready, matrix)
+    target = order[min(order.index(current) + 1, len(order) - 1)] if current else order[0]
+''')),
+        ("blind: percent rounded half up (int(x + 0.5)) instead of round(): 1/8 gives 13%, round gives 12% "
+         "(docstring: 'Percent = round(100 * score / max_score)')",
+         _rr(modules=_RR_MODULES.replace("round(100 * score / max_score)", "int(100 * score / max_score + 0.5)"))),
+        ("blind: score and max_score printed with str() instead of :g: a float score 8.0 shows as '8.0' "
+         "(docstring: 'score and max_score as numbers (format :g)')",
+         _rr(modules=_RR_MODULES.replace("| {score:g} | {max_score:g} |", "| {score} | {max_score} |"))),
+        ("blind: readiness rows follow the order of the `ready` dict instead of the matrix "
+         "(docstring: 'one row per milestone in matrix order')",
+         _rr(readiness='''    lines += ["## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    for milestone_id, value in ready.items():
+        lines.append(f"| {milestones[milestone_id]['title']} | {round(100 * value)}% |")
+    lines.append("")
+''')),
+        ("blind: chart paths reduced to their file name (os.path.basename): 'charts/radar.png' becomes 'radar.png' "
+         "(docstring: '![name](path), the path exactly as given')",
+         _rr(charts='''    lines += ["## Charts", ""]
+    lines += [f"![{name}]({path.rsplit('/', 1)[-1]})" for name, path in plots.items()]
+    lines.append("")
+''')),
+        ("blind: sections with nothing in them (no plots, no steps, no highlights) are left out "
+         "(docstring: 'with these parts in this order')",
+         _rr(charts='''    if plots:
+        lines += ["## Charts", ""]
+        lines += [f"![{name}]({path})" for name, path in plots.items()]
+        lines.append("")
+''', steps='''    if steps:
+        lines += ["## Next steps", ""]
+        for i, step in enumerate(steps, start=1):
+            coming = " (coming)" if step["status"] == "coming" else ""
+            redo = f"; redo {', '.join(step['redo'])}" if step.get("redo") else ""
+            lines.append(f"{i}. {step['module']} — {step['title']}{coming}: raise {', '.join(step['skills'])}{redo}")
+        lines.append("")
+''', highlights='''    if highlights:
+        lines += ["## Built and measured", ""]
+        lines += [f"- {h}" for h in highlights]
+''')),
+        ("blind: the Readiness table recomputes readiness from the evidence instead of using the `ready` it was given "
+         "(docstring: 'one row per milestone in matrix order: its title, round(100 * readiness)')",
+         _rr(readiness='''    lines += ["## Readiness", "", "| Milestone | Readiness |", "| --- | --- |"]
+    recomputed = career.readiness(evidence, matrix)
+    for milestone_id, milestone in milestones.items():
+        lines.append(f"| {milestone['title']} | {round(100 * recomputed[milestone_id])}% |")
+    lines.append("")
+''')),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)
