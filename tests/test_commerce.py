@@ -379,3 +379,101 @@ def test_selected_url_names_database_url_without_its_password(monkeypatch) -> No
     assert "s3cret" not in url and url.startswith("postgresql+psycopg://me:") and "DATABASE_URL" in source
     monkeypatch.delenv("DATABASE_URL")
     assert commerce.selected_url() == (commerce.DEFAULT_URL, "the default: DATABASE_URL is not set")
+
+
+# ---------------------------------------------------------------- the same lab on PostgreSQL (issue 15)
+
+from backendlab.servers import postgres as pgmod  # noqa: E402
+
+try:
+    import psycopg  # noqa: F401
+
+    PG_DRIVER = True
+except ImportError:
+    PG_DRIVER = False
+needs_postgres = pytest.mark.skipif(not PG_DRIVER or pgmod.find_bindir() is None,
+                                    reason="no PostgreSQL here: apt-get install postgresql-15 postgresql-15-hypopg; pip install psycopg")
+
+
+@pytest.fixture
+def no_database_url(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+def test_month_sql_speaks_each_dialect_and_refuses_an_unknown_one():
+    assert commerce.month_sql("duckdb") == "strftime(o.ordered_at, '%Y-%m')"
+    assert commerce.month_sql("postgresql", "ordered_at") == "to_char(ordered_at, 'YYYY-MM')"
+    assert commerce.month_sql("sqlite") == "strftime('%Y-%m', o.ordered_at)"
+    with pytest.raises(ValueError, match="no month expression"):
+        commerce.month_sql("oracle")
+
+
+def test_top_customers_on_sqlite_matches_the_python_computation(lite, data):
+    with lite.connect() as conn:
+        assert commerce.top_customers_per_month(conn, 2) == commerce.top_customers_per_month_python(data, 2)
+
+
+def test_postgres_engine_refuses_a_schema_name_it_would_have_to_quote():
+    with pytest.raises(ValueError, match="lower-case"):
+        commerce.postgres_engine('x"; DROP SCHEMA public; --')
+
+
+def test_postgres_engine_repeats_its_first_failure_at_once(monkeypatch, no_database_url):
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise pgmod.PostgresError("no server here")
+
+    monkeypatch.setattr(pgmod, "postgres", broken)
+    monkeypatch.setattr(commerce.engines, "_pg_failure", [])
+    for _ in range(3):
+        with pytest.raises(pgmod.PostgresError, match="no server here"):
+            commerce.postgres_engine("m03_fail")
+    assert len(calls) == 1, "a kernel without PostgreSQL asks once, not once per cell"
+
+
+@needs_postgres
+def test_postgres_engines_each_get_a_schema_of_their_own(no_database_url, data):
+    first, second = commerce.postgres_engine("t_iso"), commerce.postgres_engine("t_iso")
+    try:
+        commerce.load(first, data)
+        with first.connect() as a, second.connect() as b:
+            assert a.execute(text("SHOW search_path")).scalar() != b.execute(text("SHOW search_path")).scalar()
+            assert a.execute(text("SELECT count(*) FROM orders")).scalar() == len(data.orders)
+            assert b.execute(text("SELECT to_regclass('orders')")).scalar() is None, "the second schema must not see the first's tables"
+            assert b.execute(text("SHOW lock_timeout")).scalar() == commerce.engines.PG_SESSION["lock_timeout"]
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+@needs_postgres
+def test_reports_and_search_on_postgresql_match_duckdb(no_database_url, duck, data):
+    engine = commerce.postgres_engine("t_reports")
+    try:
+        commerce.load(engine, data)
+        with engine.connect() as pg, duck.connect() as dk:
+            assert commerce.top_customers_per_month(pg, 3) == commerce.top_customers_per_month_python(data, 3)
+            assert commerce.monthly_revenue_sql(pg) == commerce.monthly_revenue_sql(dk)
+            for prefix in ("A", "x' OR 1=1 --", "%", "_", "\\", "$$", "E'"):
+                assert commerce.search_customers(pg, prefix) == commerce.search_customers(dk, prefix), prefix
+    finally:
+        engine.dispose()
+
+
+@needs_postgres
+def test_load_order_items_on_postgresql_copies_commits_and_counts_its_own_rows(no_database_url, data, tmp_path):
+    engine = commerce.postgres_engine("t_copy")
+    try:
+        commerce.load(engine, data)
+        extra = dataclasses.replace(data, order_items=[(i + 10**6, o, p, q, u) for i, o, p, q, u in data.order_items[:70]])
+        path = commerce.write_csv(extra, tmp_path / "a 'quoted' dir", ["order_items"])["order_items"]
+        with commerce.StatementRecorder(engine) as rec:
+            assert commerce.load_order_items(engine, path) == 70
+        assert rec.count == 0, "COPY goes through the driver, not through a SQLAlchemy statement"
+        engine.dispose()  # a fresh connection sees only committed rows
+        with engine.connect() as conn:
+            assert commerce.count_rows(conn, "order_items") == len(data.order_items) + 70
+    finally:
+        engine.dispose()

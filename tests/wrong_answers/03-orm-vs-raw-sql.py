@@ -1,7 +1,8 @@
 """Plausible wrong answers for module 03 (ORM vs raw SQL): each must lose points on its own exercise.
 
 The first ones of each exercise were written by a red team from the docstrings and the narrative alone, before
-the tests were reworked (issue 11); the ones kept from the original set follow (OLD_WRONG_ANSWERS).
+the tests were reworked (issue 11); the ones kept from the original set follow (OLD_WRONG_ANSWERS), then the
+PostgreSQL near misses (POSTGRESQL, issue 15): each passes on the embedded engines and fails only on PostgreSQL.
 """
 
 # ---------------------------------------------------------------- exercise 1: map_models + load_sample
@@ -404,6 +405,117 @@ EX6 = [
      _ex6(order="{columns[sort]}")),
 ]
 
+# ---------------------------------------------------------------- PostgreSQL near misses (issue 15)
+# Each passes every cell that runs on DuckDB or SQLite and fails only on PostgreSQL (the *_postgresql cells): the
+# dialect differences the contracts now name. Written from the docstrings and exercise texts.
+
+_PG_MONTH = '''    month = "to_char(o.ordered_at, 'YYYY-MM')" if conn.dialect.name == "postgresql" else "strftime(o.ordered_at, '%Y-%m')"
+'''
+
+POSTGRESQL = {
+    "map_models": [
+        ("weight_kg as sqlalchemy.DOUBLE: DuckDB and SQLite know DOUBLE, PostgreSQL only DOUBLE PRECISION (CREATE TABLE fails)",
+         "from sqlalchemy import DOUBLE\n\n\n" + _ex1(_SUP_OK, _SHIP_OK.replace("mapped_column(Float)", "mapped_column(DOUBLE)"))),
+        ("name with COLLATE NOCASE, to make 'unique' case-insensitive: SQLite's and DuckDB's collation, unknown to PostgreSQL",
+         _ex1(_SUP_OK.replace("String(100), unique=True", 'String(100, collation="NOCASE"), unique=True'), _SHIP_OK)),
+    ],
+    "top_customers_per_month": [
+        ("DuckDB's strftime on every engine: PostgreSQL has no strftime (its month is to_char(ordered_at, 'YYYY-MM'))",
+         _EX3_HEAD + f'''    sql = """{_ex3_sql()}"""
+    return [tuple(row) for row in conn.execute(text(sql), {{"n": n}})]
+'''),
+        ("DuckDB's QUALIFY instead of an outer query: PostgreSQL has no QUALIFY clause",
+         _EX3_HEAD + _PG_MONTH + '''    sql = f"""
+        WITH revenue AS (
+            SELECT {month} AS month, o.customer_id, sum(i.quantity * i.unit_price_cents) AS revenue_cents
+            FROM orders o JOIN order_items i ON i.order_id = o.id
+            WHERE o.status <> 'cancelled'
+            GROUP BY 1, 2
+        )
+        SELECT month, row_number() OVER (PARTITION BY month ORDER BY revenue_cents DESC, customer_id) AS rank,
+               customer_id, revenue_cents
+        FROM revenue
+        QUALIFY rank <= :n
+        ORDER BY month, rank"""
+    return [tuple(row) for row in conn.execute(text(sql), {"n": n})]
+'''),
+        ("casts to BIGINT against overflow and returns the rows as they come: PostgreSQL's sum(bigint) is a numeric, a Decimal in Python",
+         _EX3_HEAD + _PG_MONTH + '''    sql = f"""
+        WITH revenue AS (
+            SELECT {month} AS month, o.customer_id, sum(CAST(i.quantity AS BIGINT) * i.unit_price_cents) AS revenue_cents
+            FROM orders o JOIN order_items i ON i.order_id = o.id
+            WHERE o.status <> 'cancelled'
+            GROUP BY 1, 2
+        ), ranked AS (
+            SELECT month, customer_id, revenue_cents,
+                   row_number() OVER (PARTITION BY month ORDER BY revenue_cents DESC, customer_id) AS rank
+            FROM revenue
+        )
+        SELECT month, rank, customer_id, revenue_cents FROM ranked WHERE rank <= :n ORDER BY month, rank"""
+    return [tuple(row) for row in conn.execute(text(sql), {"n": n})]
+'''),
+    ],
+    "load_order_items": [
+        ("DuckDB's read_csv on every engine: PostgreSQL has no read_csv (its set-based load is COPY ... FROM STDIN)",
+         _EX4_HEAD + '''    with engine.begin() as conn:
+        result = conn.execute(text("INSERT INTO order_items SELECT * FROM read_csv(:path, header = true)"), {"path": str(csv_path)})
+        return result.rowcount
+'''),
+        ("COPY on a raw connection that is never committed: closing it hands it back to the pool, which rolls the rows back",
+         _EX4_HEAD + '''    if engine.dialect.name == "postgresql":
+        raw = engine.raw_connection()
+        try:
+            with raw.driver_connection.cursor() as cursor, open(csv_path, "rb") as fh:
+                with cursor.copy("COPY order_items FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                    copy.write(fh.read())
+                return cursor.rowcount
+        finally:
+            raw.close()
+    with engine.begin() as conn:
+        result = conn.execute(text("INSERT INTO order_items SELECT * FROM read_csv(:path, header = true)"), {"path": str(csv_path)})
+        return result.rowcount
+'''),
+        ("COPY with the path as a bound parameter, as read_csv had it: COPY takes no parameters (a syntax error on PostgreSQL)",
+         _EX4_HEAD + '''    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            sql = "COPY order_items FROM :path (FORMAT csv, HEADER true)"
+        else:
+            sql = "INSERT INTO order_items SELECT * FROM read_csv(:path, header = true)"
+        return conn.execute(text(sql), {"path": str(csv_path)}).rowcount
+'''),
+        ("server-side COPY FROM '<path>', quoted by psycopg.sql.Literal: the server reads its own disk, and the path is in the SQL",
+         _EX4_HEAD + '''    if engine.dialect.name == "postgresql":
+        from psycopg import sql
+
+        with engine.begin() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            cursor.execute(sql.SQL("COPY order_items FROM {} (FORMAT csv, HEADER true)").format(sql.Literal(str(csv_path))))
+            return cursor.rowcount
+    with engine.begin() as conn:
+        result = conn.execute(text("INSERT INTO order_items SELECT * FROM read_csv(:path, header = true)"), {"path": str(csv_path)})
+        return result.rowcount
+'''),
+    ],
+    "search_customers": [
+        ("one static statement with (:country IS NULL OR country = :country): PostgreSQL cannot type a parameter only compared with NULL",
+         _EX6_HEAD + r'''    escaped = name_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql = ("SELECT id, name, country FROM customers WHERE name LIKE :pattern ESCAPE '\\' "
+           f"AND (:country IS NULL OR country = :country) ORDER BY {columns[sort]}, id LIMIT :limit")
+    params = {"pattern": escaped + "%", "country": country, "limit": int(limit)}
+    return [tuple(row) for row in conn.execute(text(sql), params)]
+'''),
+        ("DuckDB's prefix() function (no wildcards to escape): PostgreSQL has no prefix()",
+         _EX6_HEAD + '''    sql = "SELECT id, name, country FROM customers WHERE prefix(name, :prefix)"
+    params = {"prefix": name_prefix, "limit": int(limit)}
+    if country is not None:
+        sql += " AND country = :country"
+        params["country"] = country
+    sql += f" ORDER BY {columns[sort]}, id LIMIT :limit"
+    return [tuple(row) for row in conn.execute(text(sql), params)]
+'''),
+    ],
+}
+
 RED_TEAM = {
     "map_models": EX1,
     "orders_with_items": EX2,
@@ -742,4 +854,4 @@ _KEEP_OLD = {  # the original answers that are not already covered by a red-team
     "recommend_indexes": [2],  # one single-column index per filtered column
     "search_customers": [1],  # sort pasted into ORDER BY without an allowlist
 }
-WRONG_ANSWERS = {gid: RED_TEAM[gid] + [OLD_WRONG_ANSWERS[gid][k] for k in _KEEP_OLD[gid]] for gid in RED_TEAM}
+WRONG_ANSWERS = {gid: RED_TEAM[gid] + [OLD_WRONG_ANSWERS[gid][k] for k in _KEEP_OLD[gid]] + POSTGRESQL.get(gid, []) for gid in RED_TEAM}

@@ -52,9 +52,23 @@ def load_sample(session: Session, supplier_cls: type, shipment_cls: type, rows: 
 # ---------------------------------------------------------------- exercise 4: set-based bulk load
 
 
+COPY_ORDER_ITEMS = "COPY order_items ({}) FROM STDIN (FORMAT csv, HEADER true)".format(", ".join(COLUMNS["order_items"]))
+
+
 def load_order_items(engine: Engine, csv_path: str | Path) -> int:
-    """Reference for exercise 4: one INSERT ... SELECT from DuckDB's read_csv; return the rows inserted."""
+    """Reference for exercise 4: set-based, one statement that reads the whole file; return the rows inserted.
+
+    DuckDB reads the file itself: INSERT ... SELECT FROM read_csv(:path), the path bound. PostgreSQL's set-based load
+    is COPY ... FROM STDIN, the file streamed through the driver (psycopg 3's cursor.copy): COPY takes no bound
+    parameters, and `COPY ... FROM '<path>'` would read the *server's* disk, with the server's permissions.
+    """
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            cursor = conn.connection.driver_connection.cursor()  # inside this transaction: committed by begin()
+            with open(csv_path, "rb") as fh, cursor.copy(COPY_ORDER_ITEMS) as copy:
+                while chunk := fh.read(1 << 16):
+                    copy.write(chunk)
+            return int(cursor.rowcount)
         before = conn.execute(text("SELECT count(*) FROM order_items")).scalar_one()
         conn.execute(text("INSERT INTO order_items SELECT * FROM read_csv(:path, header = true)"), {"path": str(csv_path)})
         return int(conn.execute(text("SELECT count(*) FROM order_items")).scalar_one()) - int(before)

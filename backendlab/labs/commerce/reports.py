@@ -46,9 +46,23 @@ def orders_with_items(session: Session, limit: int = 50) -> list[dict[str, Any]]
 
 # ---------------------------------------------------------------- reports (exercise 3 and the narrative)
 
+MONTH_SQL = {  # 'YYYY-MM' of a timestamp: the one part of the reports that no two engines spell alike
+    "duckdb": "strftime({column}, '%Y-%m')",  # DuckDB: strftime(timestamp, format)
+    "postgresql": "to_char({column}, 'YYYY-MM')",  # PostgreSQL: to_char(timestamp, template); there is no strftime
+    "sqlite": "strftime('%Y-%m', {column})",  # SQLite: strftime(format, time value), the arguments the other way round
+}
+
+
+def month_sql(dialect: str, column: str = "o.ordered_at") -> str:
+    """SQL for the month of `column` as 'YYYY-MM' text in `dialect` (conn.dialect.name): duckdb, postgresql or sqlite."""
+    if dialect not in MONTH_SQL:
+        raise ValueError(f"no month expression for the {dialect!r} dialect; known: {sorted(MONTH_SQL)}")
+    return MONTH_SQL[dialect].format(column=column)
+
+
 TOP_CUSTOMERS_SQL = """
 WITH revenue AS (
-    SELECT strftime(o.ordered_at, '%Y-%m')          AS month,
+    SELECT {month}                                  AS month,
            o.customer_id,
            sum(i.quantity * i.unit_price_cents)     AS revenue_cents
     FROM orders o
@@ -64,12 +78,14 @@ SELECT month, rank, customer_id, revenue_cents
 FROM ranked
 WHERE rank <= :n
 ORDER BY month, rank
-"""
+"""  # {month}: month_sql(dialect)
 
 
 def top_customers_per_month(conn: Connection, n: int = 3) -> list[tuple[str, int, int, int]]:
-    """Reference for exercise 3 (DuckDB): per month, the n customers with most revenue from non-cancelled orders."""
-    return [(str(m), int(r), int(c), int(v)) for m, r, c, v in conn.execute(text(TOP_CUSTOMERS_SQL), {"n": n})]
+    """Reference for exercise 3 (DuckDB, PostgreSQL, SQLite): per month, the n customers with most revenue from
+    non-cancelled orders, as (str, int, int, int) tuples on every engine."""
+    sql = TOP_CUSTOMERS_SQL.format(month=month_sql(conn.dialect.name))
+    return [(str(m), int(r), int(c), int(v)) for m, r, c, v in conn.execute(text(sql), {"n": n})]
 
 
 def top_customers_per_month_python(data: CommerceData, n: int = 3) -> list[tuple[str, int, int, int]]:
@@ -88,11 +104,12 @@ def top_customers_per_month_python(data: CommerceData, n: int = 3) -> list[tuple
 
 
 def monthly_revenue_sql(conn: Connection) -> list[tuple[str, int, int]]:
-    """Revenue per month of non-cancelled orders with its running total (DuckDB SQL, a window function)."""
-    sql = """
-        SELECT strftime(o.ordered_at, '%Y-%m') AS month,
+    """Revenue per month of non-cancelled orders with its running total (a window function; any engine of month_sql)."""
+    month = month_sql(conn.dialect.name)
+    sql = f"""
+        SELECT {month} AS month,
                sum(i.quantity * i.unit_price_cents) AS revenue_cents,
-               sum(sum(i.quantity * i.unit_price_cents)) OVER (ORDER BY strftime(o.ordered_at, '%Y-%m')) AS running_cents
+               sum(sum(i.quantity * i.unit_price_cents)) OVER (ORDER BY {month}) AS running_cents
         FROM orders o JOIN order_items i ON i.order_id = o.id
         WHERE o.status <> 'cancelled'
         GROUP BY 1 ORDER BY 1
