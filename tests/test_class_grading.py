@@ -251,6 +251,16 @@ def test_a_kernel_cannot_reach_a_service_on_the_hosts_loopback(graded) -> None:
     assert "no route out" in printed and "CONNECTED" not in printed
 
 
+def test_a_kernel_starts_its_own_postgresql_and_cannot_rename_itself(graded) -> None:
+    """Module 03 grades on PostgreSQL: initdb needs a passwd entry for the kernel's uid (the jail adds a read-only one)."""
+    nb = nbformat.read(graded.out / "autograded" / "network" / MODULE / NOTEBOOK, as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "PG STARTED" in printed, printed[-1500:]
+    assert "WROTE /etc/passwd" not in printed
+    if MECHANISMS.root and MECHANISMS.namespaces:
+        assert "UID NAMED student" in printed and "cannot write /etc/passwd" in printed, printed[-1500:]
+
+
 def test_a_snooping_kernel_sees_no_hidden_tests_classmates_or_gradebook_and_writes_nothing(graded) -> None:
     nb = nbformat.read(graded.out / "autograded" / "snoop" / MODULE / NOTEBOOK, as_version=4)
     lines = [line for c in nb.cells for o in c.get("outputs", []) for line in o.get("text", "").splitlines()]

@@ -174,3 +174,18 @@ def test_stale_folders_of_killed_kernels_are_swept(tmp_path, monkeypatch: pytest
         os.utime(folder, (time.time() - 3600, time.time() - 3600))
     pgmod._sweep_stale()
     assert not old.exists() and young.exists() and live.exists()
+
+
+def test_your_own_server_is_described_with_its_version_and_extensions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DATABASE_URL's server is used as it is: nothing started, and the section-6 cells see which extensions it has."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    own = pgmod.postgres("t-own", fresh=True, tcp=True)
+    try:
+        monkeypatch.setenv("DATABASE_URL", own.url)
+        mine = pgmod.postgres("t-mine")
+        assert mine.external and mine.process is None
+        assert mine.version.startswith(own.version) and mine.extensions == own.extensions
+        monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/lab")
+        assert "not reachable" in pgmod.postgres("t-gone").version
+    finally:
+        own.stop()

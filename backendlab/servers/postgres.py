@@ -264,6 +264,24 @@ def _start(name: str, tcp: bool) -> Postgres:
     raise PostgresError(f"PostgreSQL did not start within {START_TIMEOUT_S:.0f} s ({last}); its log ends:\n{text}")
 
 
+def _describe_external(url: str) -> tuple[str, tuple[str, ...]]:
+    """The version of the learner's own server and which of WANTED_EXTENSIONS it has created (best effort: a server
+    that cannot be reached now says so in the version, and the cells that use it report the connection error)."""
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        params = {k: v for k, v in {"host": u.query.get("host", u.host), "port": u.query.get("port", u.port), "user": u.username,
+                                    "password": u.password, "dbname": u.database}.items() if v}
+        with psycopg.connect(connect_timeout=5, autocommit=True, **params) as conn:
+            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+            names = {row[0] for row in conn.execute("SELECT extname FROM pg_extension")}
+        return f"{version} (yours)", tuple(e for e in WANTED_EXTENSIONS if e in names)
+    except Exception as exc:  # noqa: BLE001 - describing the server must never stop the notebook
+        return f"(yours; not reachable now: {type(exc).__name__})", ()
+
+
 def postgres(name: str = "course", fresh: bool = False, tcp: bool = False, use_database_url: bool = True) -> Postgres:
     """A PostgreSQL for this kernel: $DATABASE_URL's when it names a PostgreSQL, else a throwaway server of our own.
 
@@ -276,7 +294,8 @@ def postgres(name: str = "course", fresh: bool = False, tcp: bool = False, use_d
         url = env_url.replace("postgres://", "postgresql+psycopg://", 1)
         if url.startswith("postgresql://"):
             url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-        return Postgres(name, url, external=True, version="(yours)", extensions=())
+        version, extensions = _describe_external(url)
+        return Postgres(name, url, external=True, version=version, extensions=extensions)
     current = _running.get(name)
     if current is not None and current.running and not fresh:
         return current

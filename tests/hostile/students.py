@@ -172,12 +172,31 @@ def process_bomb(nb, ctx):
 # ---- attacks on the grader ---------------------------------------------------------------------------------
 def network(nb, ctx):
     source = f"""
+import os
 import socket
 try:
     socket.create_connection(("127.0.0.1", {ctx.port}), timeout=3).sendall(b"LEAK from a student kernel")
     print("CONNECTED to the host's service")
 except OSError as exc:
     print("no route out:", exc)
+# what a module-03 kernel needs inside the sandbox: a name for its uid (initdb looks it up) and its own PostgreSQL
+import pwd
+try:
+    print("UID NAMED", pwd.getpwuid(os.getuid()).pw_name if hasattr(os, "getuid") else "?")
+except KeyError:
+    print("UID NAMELESS", os.getuid())
+try:
+    open("/etc/passwd", "a").close()
+    print("WROTE /etc/passwd")
+except OSError as exc:
+    print("cannot write /etc/passwd", type(exc).__name__)
+try:
+    from backendlab.servers.postgres import postgres
+    pg = postgres("sandbox", use_database_url=False)
+    print("PG STARTED", pg.version)
+    pg.stop()
+except Exception as exc:
+    print("PG FAILED", str(exc)[:300])
 """
     return answer(nb, "classify_status", source)
 
