@@ -50,12 +50,18 @@ def test_course_matrix_has_four_milestones_in_order_and_the_three_pillars(matrix
     assert {"languages", "api_design", "data", "observability", "security", "performance"} <= set(matrix["topics"])
 
 
-def test_course_matrix_marks_only_06_07_and_09_as_coming(matrix: dict) -> None:
+def test_course_matrix_marks_only_06_07_08_and_09_as_coming(matrix: dict) -> None:
     coming = sorted(m for m, v in matrix["modules"].items() if v["status"] == "coming")
-    assert coming == ["06-performance-and-load", "07-resilience-and-distributed", "09-capstone"]
+    assert coming == ["06-performance-and-load", "07-resilience-and-distributed", "08-ai-in-the-backend", "09-capstone"]
     assert sorted(matrix["modules"])[:6] == [
         "00-orientation", "01-language-tradeoffs", "02-api-first-design", "03-orm-vs-raw-sql", "04-observability", "05-security-by-design",
     ]
+
+
+def test_course_matrix_lists_the_eleven_modules_in_course_order_with_career_last(matrix: dict) -> None:
+    assert list(matrix["modules"]) == sorted(matrix["modules"]) and len(matrix["modules"]) == 11
+    assert list(matrix["modules"])[-1] == career.MODULE == "10-career-milestones"
+    assert "08-career-milestones" not in matrix["modules"]
 
 
 def test_course_matrix_bars_never_drop_from_one_milestone_to_the_next(matrix: dict) -> None:
@@ -431,6 +437,31 @@ def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Pa
     assert "Next target: none (top milestone reached)" in career.parse_report(md)["bullets"]["Summary"]
 
 
+def test_an_old_progress_file_keyed_08_career_milestones_still_gives_the_evidence(progress_file: Path, matrix: dict) -> None:
+    old = {"score": 4.0, "max_score": 10.0, "best_score": 9.0, "checked_at": "2026-10-01T10:00:00+00:00",
+           "exercises": {"skill_levels": {"score": 4.0, "max_score": 10.0}}}
+    scores = {"score": 3.0, "max_score": 3.0, "best_score": 3.0, "checked_at": "2026-10-01T10:00:00+00:00",
+              "exercises": {"e": {"score": 3.0, "max_score": 3.0}}}
+    progress_file.write_text(json.dumps({"schema": 1, "modules": {"08-career-milestones": old, "02-api-first-design": scores},
+                                         "answers": {"08-career-milestones/checklist": {"tests_in_ci": "https://ci.example/1"}}}))
+    assert career.CHECKLIST_KEY == "10-career-milestones/checklist"
+    assert career.saved_checklist() == {"tests_in_ci": "https://ci.example/1"}
+    mine = career.load_evidence()
+    assert sorted(mine["modules"]) == ["02-api-first-design", career.MODULE]
+    assert mine["modules"][career.MODULE]["score"] == 9.0 and mine["practices"] == {"tests_in_ci": True}
+    assert "08-career-milestones" not in json.loads(progress_file.read_text())["modules"]
+
+
+def test_evidence_of_every_module_is_read_the_capstone_included_once_it_is_available(matrix: dict) -> None:
+    modules = {m: {"score": 5.0, "max_score": 10.0, "best_score": 5.0, "exercises": {}} for m in matrix["modules"]}
+    ev = career.evidence_from_progress(modules)
+    assert sorted(ev["modules"]) == sorted(matrix["modules"])
+    live = copy.deepcopy(matrix)
+    assert career.skill_levels(ev, live)["technical_leadership"] == 0.0  # capstone coming: no course part yet
+    live["modules"]["09-capstone"]["status"] = "available"
+    assert career.skill_levels(ev, live)["technical_leadership"] == pytest.approx(0.6 * 0.5)
+
+
 def test_record_checklist_saves_answers_and_keeps_earlier_ones_for_none(progress_file: Path, matrix: dict) -> None:
     career.record_checklist({"tests_in_ci": "https://ci.example/run/7", "slo_defined": False}, matrix)
     merged = career.record_checklist({"tests_in_ci": None, "slo_defined": " dashboards/slo.json "}, matrix)
@@ -488,7 +519,7 @@ def test_progress_chart_labels_axes_and_marks_coming_and_unchecked_modules(matri
     try:
         ax = fig.axes[0]
         texts = [t.get_text() for t in ax.texts]
-        assert texts.count("coming") == 3 and "not checked yet" in texts
+        assert texts.count("coming") == 4 and "not checked yet" in texts
         assert "%" in ax.get_xlabel() and ax.get_title()
     finally:
         plt.close(fig)
