@@ -50,9 +50,9 @@ def test_course_matrix_has_four_milestones_in_order_and_the_three_pillars(matrix
     assert {"languages", "api_design", "data", "observability", "security", "performance"} <= set(matrix["topics"])
 
 
-def test_course_matrix_marks_only_06_07_08_and_09_as_coming(matrix: dict) -> None:
+def test_course_matrix_marks_only_06_07_and_09_as_coming(matrix: dict) -> None:
     coming = sorted(m for m, v in matrix["modules"].items() if v["status"] == "coming")
-    assert coming == ["06-performance-and-load", "07-resilience-and-distributed", "08-ai-in-the-backend", "09-capstone"]
+    assert coming == ["06-performance-and-load", "07-resilience-and-distributed", "09-capstone"]
     assert sorted(matrix["modules"])[:6] == [
         "00-orientation", "01-language-tradeoffs", "02-api-first-design", "03-orm-vs-raw-sql", "04-observability", "05-security-by-design",
     ]
@@ -266,7 +266,7 @@ def test_learning_plan_lists_each_unticked_practice_of_the_gap_skills_once(matri
     gap_list = [{"skill": "identity_and_secrets"}, {"skill": "identity_and_secrets"}, {"skill": "failure_handling"}]
     plan = career.learning_plan(gap_list, matrix, ev)
     assert plan["practices"] == ["passwords_and_tokens", "timeouts_and_retries"]
-    assert [s["module"] for s in plan["modules"]] == ["05-security-by-design", "07-resilience-and-distributed"]
+    assert [s["module"] for s in plan["modules"]] == ["05-security-by-design", "08-ai-in-the-backend", "07-resilience-and-distributed"]
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -429,7 +429,7 @@ def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Pa
             progress.record_scores(module, {"first": (3.0, 3.0), "second": (2.0, 2.0)})
     career.record_checklist({p: f"https://git.example/pr/{i}" for i, p in enumerate(matrix["practices"])}, matrix)
     mine = career.load_evidence()
-    assert len(mine["modules"]) == 7 and all(mine["practices"].values())
+    assert len(mine["modules"]) == 8 and all(mine["practices"].values())
     ready = career.readiness(mine, matrix)
     assert career.current_milestone(ready, matrix) == "staff"
     assert career.gaps(mine, matrix, "staff") == []
@@ -450,6 +450,13 @@ def test_an_old_progress_file_keyed_08_career_milestones_still_gives_the_evidenc
     assert sorted(mine["modules"]) == ["02-api-first-design", career.MODULE]
     assert mine["modules"][career.MODULE]["score"] == 9.0 and mine["practices"] == {"tests_in_ci": True}
     assert "08-career-milestones" not in json.loads(progress_file.read_text())["modules"]
+
+
+def test_module_08_ai_in_the_backend_is_evidence_for_failure_handling_and_secure_inputs(matrix: dict) -> None:
+    trained_by_08 = [s for s, skill in matrix["skills"].items() if "08-ai-in-the-backend" in skill["modules"]]
+    assert trained_by_08 == ["secure_inputs", "failure_handling"]
+    ev = career.evidence_from_progress({"08-ai-in-the-backend": {"score": 25.0, "max_score": 25.0, "best_score": 25.0, "exercises": {}}})
+    assert career.skill_levels(ev, matrix)["failure_handling"] == pytest.approx(0.6)
 
 
 def test_evidence_of_every_module_is_read_the_capstone_included_once_it_is_available(matrix: dict) -> None:
@@ -519,7 +526,7 @@ def test_progress_chart_labels_axes_and_marks_coming_and_unchecked_modules(matri
     try:
         ax = fig.axes[0]
         texts = [t.get_text() for t in ax.texts]
-        assert texts.count("coming") == 4 and "not checked yet" in texts
+        assert texts.count("coming") == 3 and "not checked yet" in texts
         assert "%" in ax.get_xlabel() and ax.get_title()
     finally:
         plt.close(fig)
