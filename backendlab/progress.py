@@ -13,6 +13,8 @@ from backendlab import course
 
 FILENAME = "progress.json"
 SCHEMA = 1
+# Modules that moved folder: old name -> new name. A record keyed by an old name is migrated on first read.
+RENAMED_MODULES = {"08-career-milestones": "10-career-milestones"}  # issue #18: career milestones comes last
 
 
 class ProgressError(RuntimeError):
@@ -35,7 +37,10 @@ def empty() -> dict[str, Any]:
 
 
 def load() -> dict[str, Any]:
-    """Everything recorded so far; an empty record when there is no file yet."""
+    """Everything recorded so far; an empty record when there is no file yet.
+
+    A record written before a module moved folder is migrated on this first read (see migrate) and saved back.
+    """
     file = path()
     if not file.exists():
         return empty()
@@ -49,7 +54,68 @@ def load() -> dict[str, Any]:
         raise ProgressError(f"{file} does not hold a progress record (a JSON object). Move it aside to start a fresh record.")
     record = empty()
     record.update(data)
+    if migrate(record):
+        try:
+            _save(record)  # first read after the rename: write the migrated record once (atomically)
+        except OSError:
+            pass  # a read-only file: the migration is redone in memory on every read, nothing is lost
     return record
+
+
+def _checked_at(entry: dict[str, Any]) -> datetime:
+    try:
+        when = datetime.fromisoformat(str(entry.get("checked_at", "")))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _best(entry: dict[str, Any]) -> float:
+    return max(entry.get("best_score", 0) or 0, entry.get("score", 0) or 0)
+
+
+def _merged_module(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """One module recorded under both names: the NEWER run is kept, and the BETTER best score of the two.
+
+    The entry with the later `checked_at` stays the module's latest run (its score, max_score, exercises and
+    checked_at); on a tie, or when a date is missing, the one under the new name wins. Its best_score becomes
+    the highest best_score or score of either entry, so no score is ever lost.
+    """
+    if not isinstance(old, dict):
+        return new
+    if not isinstance(new, dict):
+        return old
+    latest = old if _checked_at(old) > _checked_at(new) else new
+    return {**latest, "best_score": max(_best(old), _best(new))}
+
+
+def migrate(record: dict[str, Any]) -> bool:
+    """Rename the keys of modules that moved folder (RENAMED_MODULES) in a loaded record, in place; True if it changed.
+
+    - modules: old -> new. When only the old name is there, its entry moves as it is. When both are there,
+      the newer run is kept with the better best score of the two (see _merged_module): never lose a score.
+    - answers: a key equal to the old name or starting with "<old name>/" (the career checklist,
+      "08-career-milestones/checklist") moves to the same key under the new name. When both are there and
+      both are mappings, they are merged and the new key's answers win (they were saved by the current
+      course); otherwise the new key's value is kept.
+    """
+    changed = False
+    modules = record.get("modules")
+    answers = record.get("answers")
+    for old, new in RENAMED_MODULES.items():
+        if isinstance(modules, dict) and old in modules:
+            entry = modules.pop(old)
+            modules[new] = _merged_module(entry, modules[new]) if new in modules else entry
+            changed = True
+        if isinstance(answers, dict):
+            for key in [k for k in answers if k == old or k.startswith(f"{old}/")]:
+                value, target = answers.pop(key), new + key[len(old):]
+                if target not in answers:
+                    answers[target] = value
+                elif isinstance(value, dict) and isinstance(answers[target], dict):
+                    answers[target] = {**value, **answers[target]}
+                changed = True
+    return changed
 
 
 def _save(record: dict[str, Any]) -> Path:

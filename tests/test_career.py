@@ -58,6 +58,12 @@ def test_course_matrix_marks_only_06_07_and_09_as_coming(matrix: dict) -> None:
     ]
 
 
+def test_course_matrix_lists_the_eleven_modules_in_course_order_with_career_last(matrix: dict) -> None:
+    assert list(matrix["modules"]) == sorted(matrix["modules"]) and len(matrix["modules"]) == 11
+    assert list(matrix["modules"])[-1] == career.MODULE == "10-career-milestones"
+    assert "08-career-milestones" not in matrix["modules"]
+
+
 def test_course_matrix_bars_never_drop_from_one_milestone_to_the_next(matrix: dict) -> None:
     order = list(matrix["milestones"])
     for skill in matrix["skills"]:
@@ -260,7 +266,7 @@ def test_learning_plan_lists_each_unticked_practice_of_the_gap_skills_once(matri
     gap_list = [{"skill": "identity_and_secrets"}, {"skill": "identity_and_secrets"}, {"skill": "failure_handling"}]
     plan = career.learning_plan(gap_list, matrix, ev)
     assert plan["practices"] == ["passwords_and_tokens", "timeouts_and_retries"]
-    assert [s["module"] for s in plan["modules"]] == ["05-security-by-design", "07-resilience-and-distributed"]
+    assert [s["module"] for s in plan["modules"]] == ["05-security-by-design", "08-ai-in-the-backend", "07-resilience-and-distributed"]
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -423,12 +429,44 @@ def test_a_full_progress_file_drives_readiness_gaps_and_report(progress_file: Pa
             progress.record_scores(module, {"first": (3.0, 3.0), "second": (2.0, 2.0)})
     career.record_checklist({p: f"https://git.example/pr/{i}" for i, p in enumerate(matrix["practices"])}, matrix)
     mine = career.load_evidence()
-    assert len(mine["modules"]) == 7 and all(mine["practices"].values())
+    assert len(mine["modules"]) == 8 and all(mine["practices"].values())
     ready = career.readiness(mine, matrix)
     assert career.current_milestone(ready, matrix) == "staff"
     assert career.gaps(mine, matrix, "staff") == []
     md = career.render_report("me", mine, matrix, ready, [], {}, [])
     assert "Next target: none (top milestone reached)" in career.parse_report(md)["bullets"]["Summary"]
+
+
+def test_an_old_progress_file_keyed_08_career_milestones_still_gives_the_evidence(progress_file: Path, matrix: dict) -> None:
+    old = {"score": 4.0, "max_score": 10.0, "best_score": 9.0, "checked_at": "2026-10-01T10:00:00+00:00",
+           "exercises": {"skill_levels": {"score": 4.0, "max_score": 10.0}}}
+    scores = {"score": 3.0, "max_score": 3.0, "best_score": 3.0, "checked_at": "2026-10-01T10:00:00+00:00",
+              "exercises": {"e": {"score": 3.0, "max_score": 3.0}}}
+    progress_file.write_text(json.dumps({"schema": 1, "modules": {"08-career-milestones": old, "02-api-first-design": scores},
+                                         "answers": {"08-career-milestones/checklist": {"tests_in_ci": "https://ci.example/1"}}}))
+    assert career.CHECKLIST_KEY == "10-career-milestones/checklist"
+    assert career.saved_checklist() == {"tests_in_ci": "https://ci.example/1"}
+    mine = career.load_evidence()
+    assert sorted(mine["modules"]) == ["02-api-first-design", career.MODULE]
+    assert mine["modules"][career.MODULE]["score"] == 9.0 and mine["practices"] == {"tests_in_ci": True}
+    assert "08-career-milestones" not in json.loads(progress_file.read_text())["modules"]
+
+
+def test_module_08_ai_in_the_backend_is_evidence_for_failure_handling_and_secure_inputs(matrix: dict) -> None:
+    trained_by_08 = [s for s, skill in matrix["skills"].items() if "08-ai-in-the-backend" in skill["modules"]]
+    assert trained_by_08 == ["secure_inputs", "failure_handling"]
+    ev = career.evidence_from_progress({"08-ai-in-the-backend": {"score": 25.0, "max_score": 25.0, "best_score": 25.0, "exercises": {}}})
+    assert career.skill_levels(ev, matrix)["failure_handling"] == pytest.approx(0.6)
+
+
+def test_evidence_of_every_module_is_read_the_capstone_included_once_it_is_available(matrix: dict) -> None:
+    modules = {m: {"score": 5.0, "max_score": 10.0, "best_score": 5.0, "exercises": {}} for m in matrix["modules"]}
+    ev = career.evidence_from_progress(modules)
+    assert sorted(ev["modules"]) == sorted(matrix["modules"])
+    live = copy.deepcopy(matrix)
+    assert career.skill_levels(ev, live)["technical_leadership"] == 0.0  # capstone coming: no course part yet
+    live["modules"]["09-capstone"]["status"] = "available"
+    assert career.skill_levels(ev, live)["technical_leadership"] == pytest.approx(0.6 * 0.5)
 
 
 def test_record_checklist_saves_answers_and_keeps_earlier_ones_for_none(progress_file: Path, matrix: dict) -> None:

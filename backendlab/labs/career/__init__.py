@@ -1,4 +1,4 @@
-"""Career milestones (module 08): skills matrix, evidence, readiness, gaps, plans, charts and the proof-point report.
+"""Career milestones (module 10, the last one): skills matrix, evidence, readiness, gaps, plans, charts and the proof-point report.
 
 One file per concern: matrix (the data file), evidence (progress and checklist), readiness and plan (reference
 answers of the exercises), report (the proof point), cases (generated cases for the hidden tests), charts and

@@ -1,4 +1,4 @@
-"""Charts of module 08: skills per topic on a radar against each milestone's bar, and the best score per module."""
+"""Charts of module 10: skills per topic on a radar against each milestone's bar, and the best score per module."""
 
 from __future__ import annotations
 

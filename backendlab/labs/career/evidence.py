@@ -6,7 +6,7 @@ from typing import Any
 
 from backendlab import progress
 
-MODULE = "08-career-milestones"
+MODULE = "10-career-milestones"  # was 08-career-milestones before issue #18; progress.py migrates old keys
 CHECKLIST_KEY = f"{MODULE}/checklist"
 
 

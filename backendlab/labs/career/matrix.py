@@ -1,4 +1,4 @@
-"""The skills matrix of module 08: validate and load it (datasets/skills_matrix.yaml), and a tiny one to compute by hand."""
+"""The skills matrix of module 10: validate and load it (datasets/skills_matrix.yaml), and a tiny one to compute by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plausible wrong answers for module 08 (career milestones): each must lose points on its own exercise.
+"""Plausible wrong answers for module 10 (career milestones; module 08 until issue #18): each must lose points on its own exercise.
 
 Per exercise: seven written by a red team from the student notebook alone, before the tests were reworked,
 then one kept from the first set (the others of that set were redundant with these, or dropped to stay at eight,

@@ -1,0 +1,838 @@
+"""Plausible wrong answers for module 08 (AI in the backend): each must lose points on its own exercise.
+
+Written from the docstrings and the narrative alone, before the hidden tests: the mistakes a learner makes with
+deadlines, queues, bins, streams, caches and parsers (off-by-one boundaries, the wrong reference point for a timer,
+falsy edge cases, shared state, lenient parsing), not `return None`.
+"""
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 1 — make_prediction_app
+# ---------------------------------------------------------------------------------------------------------------
+PREDICT_NO_DEADLINE = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Catches a crashing model, but waits for a slow one as long as it takes."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    def predict(tx: ai.Transaction) -> dict:
+        try:
+            score = float(model.score(tx))
+            return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": "model"}
+        except Exception:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": ai.decision(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+PREDICT_FALLBACK_KEEPS_MODEL_VERSION = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """The fallback answer still names the model's version, although the rules made it."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score, source = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s)), "model"
+        except Exception:
+            score, source = ai.rule_score(tx), "fallback"
+        return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": source}
+
+    return app
+'''
+
+PREDICT_UNVALIDATED_DICT = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Takes any JSON object: the model sees whatever arrives (no 422, the model is called on garbage)."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: dict) -> dict:
+        try:
+            score = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": "model"}
+        except asyncio.TimeoutError:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": ai.decision(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+PREDICT_ONLY_TIMEOUT_FALLS_BACK = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Falls back when the model is late, but a model that raises becomes a 500."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": "model"}
+        except TimeoutError:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": ai.decision(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+PREDICT_STRICT_THRESHOLDS = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Its own thresholds, strictly above: a score of exactly 0.3 is 'review', exactly 0.1 is 'allow'."""
+    app = FastAPI()
+
+    def decide(score):
+        return "block" if score > ai.BLOCK_AT else "review" if score > ai.REVIEW_AT else "allow"
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            return {"score": score, "decision": decide(score), "model_version": model.version, "source": "model"}
+        except Exception:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": decide(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+PREDICT_ROUNDED_SCORE = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Rounds the score to 3 decimals "for readability": 0.2999 becomes 0.3 and a block."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score = round(float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s)), 3)
+            return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": "model"}
+        except Exception:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": ai.decision(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+PREDICT_FALLBACK_SAYS_MODEL = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Hides the degradation: the fallback answer claims source "model"."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score, version = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s)), model.version
+        except Exception:
+            score, version = ai.rule_score(tx), ai.RULES_VERSION
+        return {"score": score, "decision": ai.decision(score), "model_version": version, "source": "model"}
+
+    return app
+'''
+
+PREDICT_MODEL_GETS_A_DICT = '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Validates, then hands the model a plain dict instead of the validated ai.Transaction."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            score = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx.model_dump()), deadline_s))
+            return {"score": score, "decision": ai.decision(score), "model_version": model.version, "source": "model"}
+        except Exception:
+            score = ai.rule_score(tx)
+            return {"score": score, "decision": ai.decision(score), "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 2 — simulate_batching
+# ---------------------------------------------------------------------------------------------------------------
+BATCH_HEAD = '''
+import bisect
+import math
+
+
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Dynamic micro-batching with one worker, on simulated time."""
+    batches, latencies = [], [0.0] * len(arrivals)
+    head, free = 0, -math.inf
+    while head < len(arrivals):
+'''
+BATCH_TAIL = '''
+        batch = list(range(head, end))
+        finish = start + call_cost_s(len(batch))
+        for i in batch:
+            latencies[i] = float(finish - arrivals[i])
+        batches.append(batch)
+        head, free = end, finish
+    return batches, latencies
+'''
+
+BATCH_TIMER_FROM_NEWEST = BATCH_HEAD + '''
+        # debounce: wait max_wait_s after the NEWEST arrival of the forming batch
+        end = head + 1
+        while end < len(arrivals) and end - head < max_batch and arrivals[end] <= arrivals[end - 1] + max_wait_s:
+            end += 1
+        start = max(free, arrivals[end - 1] + max_wait_s if end - head < max_batch else arrivals[end - 1])
+''' + BATCH_TAIL
+
+BATCH_UNBOUNDED_SIZE = BATCH_HEAD + '''
+        full_at = arrivals[head + max_batch - 1] if head + max_batch - 1 < len(arrivals) else math.inf
+        start = max(free, min(arrivals[head] + max_wait_s, full_at))
+        end = bisect.bisect_right(arrivals, start, lo=head)  # everything queued goes in, however many
+''' + BATCH_TAIL
+
+BATCH_CALLS_OVERLAP = BATCH_HEAD + '''
+        full_at = arrivals[head + max_batch - 1] if head + max_batch - 1 < len(arrivals) else math.inf
+        start = min(arrivals[head] + max_wait_s, full_at)  # forgets that the worker may still be busy
+        end = min(bisect.bisect_right(arrivals, start, lo=head), head + max_batch)
+''' + BATCH_TAIL
+
+BATCH_EXCLUDES_ARRIVALS_AT_START = BATCH_HEAD + '''
+        full_at = arrivals[head + max_batch - 1] if head + max_batch - 1 < len(arrivals) else math.inf
+        start = max(free, min(arrivals[head] + max_wait_s, full_at))
+        end = min(max(bisect.bisect_left(arrivals, start, lo=head), head + 1), head + max_batch)  # "before t", not "at or before"
+''' + BATCH_TAIL
+
+BATCH_LATENCY_FROM_CALL_START = '''
+import bisect
+import math
+
+
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Right batches, but latency measured from when the call starts: the time spent queued is left out."""
+    batches, latencies = [], [0.0] * len(arrivals)
+    head, free = 0, -math.inf
+    while head < len(arrivals):
+        full_at = arrivals[head + max_batch - 1] if head + max_batch - 1 < len(arrivals) else math.inf
+        start = max(free, min(arrivals[head] + max_wait_s, full_at))
+        end = min(bisect.bisect_right(arrivals, start, lo=head), head + max_batch)
+        batch = list(range(head, end))
+        finish = start + call_cost_s(len(batch))
+        for i in batch:
+            latencies[i] = float(finish - start)
+        batches.append(batch)
+        head, free = end, finish
+    return batches, latencies
+'''
+
+BATCH_ONLY_TIMEOUT = BATCH_HEAD + '''
+        start = max(free, arrivals[head] + max_wait_s)  # a full batch still waits for the timer
+        end = min(bisect.bisect_right(arrivals, start, lo=head), head + max_batch)
+''' + BATCH_TAIL
+
+BATCH_TIMER_FROM_IDLE = BATCH_HEAD + '''
+        full_at = arrivals[head + max_batch - 1] if head + max_batch - 1 < len(arrivals) else math.inf
+        opened = max(free, arrivals[head])  # the wait starts when the worker is idle, not at the request's arrival
+        start = max(free, min(opened + max_wait_s, full_at))
+        end = min(bisect.bisect_right(arrivals, start, lo=head), head + max_batch)
+''' + BATCH_TAIL
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 3 — drift_report
+# ---------------------------------------------------------------------------------------------------------------
+DRIFT_HEAD = '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """PSI per feature."""
+    report = {}
+    for name, values in reference.items():
+        ref, cur = np.asarray(values, float), np.asarray(current[name], float)
+'''
+DRIFT_QUANTILE_SHARES = '''
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+'''
+DRIFT_TAIL = '''
+        value = float(np.sum((c - r) * np.log(c / r)))
+        report[name] = (value, "drift" if value >= alert else "warn" if value >= warn else "ok")
+    return report
+'''
+
+DRIFT_EQUAL_WIDTH = DRIFT_HEAD + '''
+        edges = np.linspace(ref.min(), ref.max(), bins + 1)[1:-1]  # equal-width bins instead of quantiles
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+''' + DRIFT_TAIL
+
+DRIFT_BINS_FROM_CURRENT = DRIFT_HEAD + '''
+        edges = np.unique(np.quantile(cur, np.arange(1, bins) / bins))  # the current sample's quantiles
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+''' + DRIFT_TAIL
+
+DRIFT_NO_FLOOR = '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """No floor on the shares: skips the empty bins instead (0 * log 0 'is 0')."""
+    report = {}
+    for name, values in reference.items():
+        ref, cur = np.asarray(values, float), np.asarray(current[name], float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        both = (r > 0) & (c > 0)
+        value = float(np.sum((c[both] - r[both]) * np.log(c[both] / r[both])))
+        report[name] = (value, "drift" if value >= alert else "warn" if value >= warn else "ok")
+    return report
+'''
+
+DRIFT_STRICT_THRESHOLDS = DRIFT_HEAD + DRIFT_QUANTILE_SHARES + '''
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        value = float(np.sum((c - r) * np.log(c / r)))
+        report[name] = (value, "drift" if value > alert else "warn" if value > warn else "ok")
+    return report
+'''
+
+DRIFT_EDGE_VALUE_GOES_BELOW = DRIFT_HEAD + '''
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=len(edges) + 1) / len(ref)  # an edge value in the bin below
+        c = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+''' + DRIFT_TAIL
+
+DRIFT_ONE_WAY_KL = DRIFT_HEAD + DRIFT_QUANTILE_SHARES + '''
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        value = float(np.sum(c * np.log(c / r)))  # Kullback-Leibler one way, not the PSI
+        report[name] = (value, "drift" if value >= alert else "warn" if value >= warn else "ok")
+    return report
+'''
+
+DRIFT_NUMPY_FLOAT = DRIFT_HEAD + DRIFT_QUANTILE_SHARES + '''
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        value = np.sum((c - r) * np.log(c / r))  # a numpy float64, not a Python float
+        report[name] = (value, "drift" if value >= alert else "warn" if value >= warn else "ok")
+    return report
+'''
+
+DRIFT_SORTED_FEATURES = '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Right values, features in alphabetical order instead of reference's order."""
+    report = {}
+    for name in sorted(reference):
+        ref, cur = np.asarray(reference[name], float), np.asarray(current[name], float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        value = float(np.sum((c - r) * np.log(c / r)))
+        report[name] = (value, "drift" if value >= alert else "warn" if value >= warn else "ok")
+    return report
+'''
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 4 — make_relay_app
+# ---------------------------------------------------------------------------------------------------------------
+RELAY_HEAD = '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Relay the provider's stream."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with httpx.AsyncClient(timeout=deadline_s + 30) as upstream_client:
+            app.state.upstream_client = upstream_client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request) -> StreamingResponse:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + deadline_s
+        upstream_client = request.app.state.upstream_client
+'''
+RELAY_RETURN = '''
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''
+
+RELAY_BUFFERS_THEN_SENDS = RELAY_HEAD + '''
+        async def relay():
+            tokens, reason = [], "deadline"
+
+            async def collect():
+                nonlocal reason
+                wanted = {"prompt": body.prompt, "stream": True}
+                async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json=wanted) as upstream:
+                    async for event, data in ai.aiter_sse(upstream):
+                        if event == "token":
+                            tokens.append(data)
+                        elif event == "done":
+                            reason = "done"
+                            return
+
+            try:
+                await asyncio.wait_for(collect(), deadline_s)  # the whole answer first, then send it
+            except TimeoutError:
+                pass
+            for data in tokens:
+                yield ai.sse("token", data)
+            yield ai.sse("end", {"reason": reason})
+''' + RELAY_RETURN
+
+RELAY_NO_DEADLINE = RELAY_HEAD + '''
+        async def relay():
+            async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                async for event, data in ai.aiter_sse(upstream):  # trusts the provider to finish
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        break
+            yield ai.sse("end", {"reason": "done"})
+''' + RELAY_RETURN
+
+RELAY_TIMEOUT_PER_TOKEN = RELAY_HEAD + '''
+        async def relay():
+            reason = "deadline"
+            async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while True:
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), deadline_s)  # resets for every token
+                    except (TimeoutError, StopAsyncIteration):
+                        break
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        reason = "done"
+                        break
+            yield ai.sse("end", {"reason": reason})
+''' + RELAY_RETURN
+
+RELAY_PRODUCER_OUTLIVES_CLIENT = RELAY_HEAD + '''
+        queue = asyncio.Queue()
+
+        async def produce():
+            body_json = {"prompt": body.prompt, "stream": True}
+            async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json=body_json) as upstream:
+                async for item in ai.aiter_sse(upstream):
+                    await queue.put(item)
+            await queue.put(("done", None))
+
+        producer = asyncio.create_task(produce())
+
+        async def relay():
+            reason = "deadline"
+            while (remaining := deadline - loop.time()) > 0:
+                try:
+                    event, data = await asyncio.wait_for(queue.get(), remaining)
+                except TimeoutError:
+                    break
+                if event == "token":
+                    yield ai.sse("token", data)
+                elif event == "done":
+                    reason = "done"
+                    break
+            if reason == "deadline":
+                producer.cancel()  # cancelled at the deadline, but never when the client leaves
+            yield ai.sse("end", {"reason": reason})
+''' + RELAY_RETURN
+
+RELAY_NO_END_AT_DEADLINE = RELAY_HEAD + '''
+        async def relay():
+            async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while (remaining := deadline - loop.time()) > 0:
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), remaining)
+                    except (TimeoutError, StopAsyncIteration):
+                        return  # just stops: the client cannot tell a deadline from a finished answer
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        break
+            yield ai.sse("end", {"reason": "done"})
+''' + RELAY_RETURN
+
+RELAY_REWRITES_TOKENS = RELAY_HEAD + '''
+        async def relay():
+            reason = "deadline"
+            async with upstream_client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while (remaining := deadline - loop.time()) > 0:
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), remaining)
+                    except (TimeoutError, StopAsyncIteration):
+                        break
+                    if event == "token":
+                        yield ai.sse("token", {"text": data["text"].strip()})  # "cleans" the token, drops the index
+                    elif event == "done":
+                        reason = "done"
+                        break
+            yield ai.sse("end", {"reason": reason})
+''' + RELAY_RETURN
+
+RELAY_NOT_STREAMING_UPSTREAM = RELAY_HEAD + '''
+        async def relay():
+            try:
+                reply = await asyncio.wait_for(upstream_client.post(f"{upstream_url}/v1/chat", json={"prompt": body.prompt}), deadline_s)
+            except TimeoutError:
+                yield ai.sse("end", {"reason": "deadline"})
+                return
+            for i, word in enumerate(reply.json()["text"].split(" ")):  # re-tokenises a non-streamed answer
+                yield ai.sse("token", {"index": i, "text": word if i == 0 else " " + word})
+            yield ai.sse("end", {"reason": "done"})
+''' + RELAY_RETURN
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 5 — SemanticCache
+# ---------------------------------------------------------------------------------------------------------------
+CACHE_HEAD = '''
+class SemanticCache:
+    """A semantic cache."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    @staticmethod
+    def similarity(u, v):
+        norms = np.linalg.norm(u) * np.linalg.norm(v)
+        return float(u @ v / norms) if norms > 0 else 0.0
+'''
+
+CACHE_ACROSS_TENANTS = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for entries in self.entries.values():  # every tenant's entries
+            for vector, cached, stored in entries:
+                if now < stored + self.ttl_s:
+                    sim = self.similarity(query, vector)
+                    if sim >= self.threshold and (best is None or sim >= best[0]):
+                        best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_STRICT_THRESHOLD = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s:
+                sim = self.similarity(query, vector)
+                if sim > self.threshold and (best is None or sim >= best[0]):
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_SERVES_AT_EXPIRY = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now <= stored + self.ttl_s:  # still serves at exactly t + ttl_s
+                sim = self.similarity(query, vector)
+                if sim >= self.threshold and (best is None or sim >= best[0]):
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_FIRST_MATCH = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s and self.similarity(query, vector) >= self.threshold:
+                return cached  # the first good-enough entry, not the best one
+        return None
+'''
+
+CACHE_RAW_DOT_PRODUCT = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s:
+                sim = float(query @ vector)  # assumes unit vectors: ai.embed's are, other embedders' are not
+                if sim >= self.threshold and (best is None or sim >= best[0]):
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_TIE_KEEPS_OLDEST = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s:
+                sim = self.similarity(query, vector)
+                if sim >= self.threshold and (best is None or sim > best[0]):  # a tie keeps the older answer
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_SHARED_CLASS_STORAGE = '''
+class SemanticCache:
+    """Entries in a class attribute: every cache instance shares them."""
+
+    entries = {}
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s:
+                norms = np.linalg.norm(query) * np.linalg.norm(vector)
+                sim = float(query @ vector / norms) if norms > 0 else 0.0
+                if sim >= self.threshold and (best is None or sim >= best[0]):
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+CACHE_BEST_THEN_EXPIRY = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            sim = self.similarity(query, vector)
+            if sim >= self.threshold and (best is None or sim >= best[0]):
+                best = (sim, cached, stored)
+        if best is None or now >= best[2] + self.ttl_s:  # expiry checked after choosing: a fresh second-best is lost
+            return None
+        return best[1]
+'''
+
+CACHE_NAN_FOR_ZERO_VECTORS = CACHE_HEAD + '''
+    def get(self, tenant: str, prompt: str):
+        now, query = self.clock(), np.asarray(self.embed(prompt), dtype=float)
+        best = None
+        for vector, cached, stored in self.entries.get(tenant, []):
+            if now < stored + self.ttl_s:
+                sim = float(query @ vector / (np.linalg.norm(query) * np.linalg.norm(vector)))  # nan for a zero vector
+                if sim >= self.threshold and (best is None or sim >= best[0]):
+                    best = (sim, cached)
+        return None if best is None else best[1]
+'''
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 6 — guard_tool_call
+# ---------------------------------------------------------------------------------------------------------------
+GUARD_CHECKS = '''
+    if not isinstance(call, dict) or set(call) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("expected exactly the keys tool and arguments")
+    tool, arguments = call["tool"], call["arguments"]
+    if not isinstance(tool, str) or tool not in tools:
+        raise ai.UnsafeOutput(f"tool {tool!r} is not allowed")
+    if not isinstance(arguments, dict):
+        raise ai.UnsafeOutput("arguments must be an object")
+    try:
+        return tool, tools[tool].model_validate(arguments)
+    except Exception as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+'''
+GUARD_STRICT_PARSE = '''
+    def unique_keys(pairs):
+        keys = [k for k, _ in pairs]
+        if len(keys) != len(set(keys)):
+            raise ai.UnsafeOutput("a key appears twice")
+        return dict(pairs)
+
+    def no_constants(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+'''
+
+GUARD_EXTRACTS_FIRST_OBJECT = '''
+import re
+
+
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Finds the JSON object inside the model's text and ignores the rest (prose, fences, injected instructions)."""
+''' + GUARD_STRICT_PARSE + '''
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    match = re.search(r"\\{.*\\}", raw, re.DOTALL)
+    if match is None:
+        raise ai.UnsafeOutput("no JSON object")
+    try:
+        call = json.JSONDecoder(object_pairs_hook=unique_keys, parse_constant=no_constants).raw_decode(match.group(0))[0]
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+''' + GUARD_CHECKS
+
+GUARD_PLAIN_JSON_LOADS = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Plain json.loads: accepts NaN and Infinity, and keeps the LAST of two equal keys."""
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    try:
+        call = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+''' + GUARD_CHECKS
+
+GUARD_FORGIVING_TOOL_NAME = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Normalises the tool name (strip, lower case) "to be forgiving"."""
+''' + GUARD_STRICT_PARSE + '''
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    try:
+        call = json.loads(raw, object_pairs_hook=unique_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(call, dict) or set(call) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("expected exactly the keys tool and arguments")
+    tool = str(call["tool"]).strip().lower()
+    if tool not in tools or not isinstance(call["arguments"], dict):
+        raise ai.UnsafeOutput(f"tool {tool!r} is not allowed")
+    try:
+        return tool, tools[tool].model_validate(call["arguments"])
+    except Exception as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+'''
+
+GUARD_EXTRA_KEYS_ALLOWED = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Needs "tool" and "arguments" but lets any other top-level key through."""
+''' + GUARD_STRICT_PARSE + '''
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    try:
+        call = json.loads(raw, object_pairs_hook=unique_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(call, dict) or not {"tool", "arguments"} <= set(call):
+        raise ai.UnsafeOutput("missing tool or arguments")
+    tool, arguments = call["tool"], call["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(arguments, dict):
+        raise ai.UnsafeOutput(f"tool {tool!r} is not allowed")
+    try:
+        return tool, tools[tool].model_validate(arguments)
+    except Exception as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+'''
+
+GUARD_LETS_LIBRARY_ERRORS_ESCAPE = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Raises UnsafeOutput for the checks it writes itself, but lets json's and pydantic's errors escape as they are."""
+''' + GUARD_STRICT_PARSE + '''
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    call = json.loads(raw, object_pairs_hook=unique_keys, parse_constant=no_constants)  # JSONDecodeError escapes
+    if not isinstance(call, dict) or set(call) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("expected exactly the keys tool and arguments")
+    tool, arguments = call["tool"], call["arguments"]
+    if not isinstance(tool, str) or tool not in tools:
+        raise ai.UnsafeOutput(f"tool {tool!r} is not allowed")
+    return tool, tools[tool].model_validate(arguments)  # ValidationError escapes
+'''
+
+GUARD_NO_LENGTH_LIMIT = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Every check but the length: trusts the schema's bounds to catch anything oversized."""
+''' + GUARD_STRICT_PARSE + '''
+    try:
+        call = json.loads(raw, object_pairs_hook=unique_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+''' + GUARD_CHECKS
+
+GUARD_MISSING_ARGUMENTS_DEFAULT = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Treats missing or null arguments as {} and skips validation when there is nothing to validate."""
+''' + GUARD_STRICT_PARSE + '''
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    try:
+        call = json.loads(raw, object_pairs_hook=unique_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(call, dict) or not set(call) <= {"tool", "arguments"}:
+        raise ai.UnsafeOutput("unexpected keys")
+    tool, arguments = call.get("tool"), call.get("arguments") or {}
+    if not isinstance(tool, str) or tool not in tools or not isinstance(arguments, dict):
+        raise ai.UnsafeOutput(f"tool {tool!r} is not allowed")
+    if not arguments:
+        return tool, tools[tool].model_construct()
+    try:
+        return tool, tools[tool].model_validate(arguments)
+    except Exception as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+'''
+
+GUARD_DUPLICATES_ONLY_FOR_TOOL = '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Looks for a second "tool" key in the text, but not for duplicates inside the arguments; no NaN check."""
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+    if raw.count('"tool"') > 1:
+        raise ai.UnsafeOutput("tool named twice")
+    try:
+        call = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+''' + GUARD_CHECKS
+
+
+WRONG_ANSWERS = {
+    "prediction_endpoint": [
+        ("no deadline: waits for a model that never answers (only exceptions fall back)", PREDICT_NO_DEADLINE),
+        ("the fallback answer keeps model.version instead of ai.RULES_VERSION", PREDICT_FALLBACK_KEEPS_MODEL_VERSION),
+        ("the body is a plain dict: no 422, the model is called on invalid input", PREDICT_UNVALIDATED_DICT),
+        ("falls back on TimeoutError only: a model that raises gives a 500", PREDICT_ONLY_TIMEOUT_FALLS_BACK),
+        ("its own strict thresholds: exactly 0.3 is review, exactly 0.1 is allow", PREDICT_STRICT_THRESHOLDS),
+        ("rounds the score to 3 decimals (0.2999 becomes 0.3, a block)", PREDICT_ROUNDED_SCORE),
+        ("the fallback claims source 'model'", PREDICT_FALLBACK_SAYS_MODEL),
+        ("model.score gets tx.model_dump(), not the validated ai.Transaction", PREDICT_MODEL_GETS_A_DICT),
+    ],
+    "micro_batching": [
+        ("the timer restarts at every new arrival (debounce from the newest, not the oldest)", BATCH_TIMER_FROM_NEWEST),
+        ("takes everything queued at t, more than max_batch", BATCH_UNBOUNDED_SIZE),
+        ("ignores the busy worker: calls overlap", BATCH_CALLS_OVERLAP),
+        ("a request arriving exactly at t is left for the next call", BATCH_EXCLUDES_ARRIVALS_AT_START),
+        ("latency counted from the call's start: queueing time left out", BATCH_LATENCY_FROM_CALL_START),
+        ("a full batch still waits for max_wait_s", BATCH_ONLY_TIMEOUT),
+        ("max_wait_s counted from when the worker became idle, not from the arrival", BATCH_TIMER_FROM_IDLE),
+    ],
+    "drift_detector": [
+        ("equal-width bins over the reference's range instead of quantiles", DRIFT_EQUAL_WIDTH),
+        ("bin edges from the current sample's quantiles", DRIFT_BINS_FROM_CURRENT),
+        ("no 1e-4 floor: empty bins are skipped", DRIFT_NO_FLOOR),
+        ("strict thresholds: PSI == warn is ok, PSI == alert is warn", DRIFT_STRICT_THRESHOLDS),
+        ("a value equal to an edge falls in the bin below (searchsorted side='left')", DRIFT_EDGE_VALUE_GOES_BELOW),
+        ("one-way Kullback-Leibler divergence instead of the PSI", DRIFT_ONE_WAY_KL),
+        ("returns numpy float64 values instead of Python floats", DRIFT_NUMPY_FLOAT),
+        ("features in alphabetical order instead of reference's order", DRIFT_SORTED_FEATURES),
+    ],
+    "streaming_relay": [
+        ("collects the whole answer (within the deadline), then sends it", RELAY_BUFFERS_THEN_SENDS),
+        ("no deadline: a stalled provider stalls the client", RELAY_NO_DEADLINE),
+        ("a timeout per token instead of a total deadline", RELAY_TIMEOUT_PER_TOKEN),
+        ("a background reader task that is cancelled at the deadline but outlives a client that leaves", RELAY_PRODUCER_OUTLIVES_CLIENT),
+        ("at the deadline the stream just stops, without the end event", RELAY_NO_END_AT_DEADLINE),
+        ("rewrites the token data (strips spaces, drops the index)", RELAY_REWRITES_TOKENS),
+        ("asks the provider for a non-streamed answer and re-tokenises it", RELAY_NOT_STREAMING_UPSTREAM),
+    ],
+    "semantic_cache": [
+        ("looks across every tenant's entries", CACHE_ACROSS_TENANTS),
+        ("strict threshold: similarity == threshold misses", CACHE_STRICT_THRESHOLD),
+        ("an entry still serves at exactly t + ttl_s", CACHE_SERVES_AT_EXPIRY),
+        ("returns the first entry above the threshold, not the best", CACHE_FIRST_MATCH),
+        ("raw dot product, no normalisation", CACHE_RAW_DOT_PRODUCT),
+        ("a tie keeps the older entry", CACHE_TIE_KEEPS_OLDEST),
+        ("entries in a class attribute, shared by every cache", CACHE_SHARED_CLASS_STORAGE),
+        ("picks the best entry first, then drops it if expired (a fresh second-best is lost)", CACHE_BEST_THEN_EXPIRY),
+        ("a zero vector gives nan instead of 0.0", CACHE_NAN_FOR_ZERO_VECTORS),
+    ],
+    "output_guard": [
+        ("extracts the first {...} from the text: prose and injected instructions around it pass", GUARD_EXTRACTS_FIRST_OBJECT),
+        ("plain json.loads: NaN, Infinity and duplicate keys pass", GUARD_PLAIN_JSON_LOADS),
+        ("normalises the tool name (strip, lower case)", GUARD_FORGIVING_TOOL_NAME),
+        ("extra top-level keys allowed", GUARD_EXTRA_KEYS_ALLOWED),
+        ("JSONDecodeError and ValidationError escape instead of UnsafeOutput", GUARD_LETS_LIBRARY_ERRORS_ESCAPE),
+        ("no length limit", GUARD_NO_LENGTH_LIMIT),
+        ("missing or null arguments become {} and skip validation", GUARD_MISSING_ARGUMENTS_DEFAULT),
+        ("duplicate keys checked only for 'tool', by counting in the text; NaN passes", GUARD_DUPLICATES_ONLY_FOR_TOOL),
+    ],
+}
