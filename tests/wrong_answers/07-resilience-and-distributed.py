@@ -619,7 +619,8 @@ SHUTDOWN_SLEEP_IN_HANDLER = SHUTDOWN_HEAD + '''
             time.sleep(drain_s)  # drain, then stop
             super().handle_exit(sig, frame)
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
     Server(config).run()
 '''
 
@@ -650,7 +651,8 @@ SHUTDOWN_ALL_INTERFACES = SHUTDOWN_HEAD + '''
             state.ready = False
             threading.Timer(drain_s, super().handle_exit, (sig, frame)).start()
 
-    config = uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning", timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
+    config = uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning",
+                            timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
     Server(config).run()
 '''
 
@@ -681,7 +683,8 @@ SHUTDOWN_READY_NEVER_FLIPS = SHUTDOWN_HEAD + '''
         def handle_exit(self, sig, frame):
             threading.Timer(drain_s, super().handle_exit, (sig, frame)).start()  # keeps serving, then stops
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=max(0.1, grace_s - drain_s - 0.5))
     Server(config).run()
 '''
 
@@ -696,7 +699,8 @@ WRONG_ANSWERS = {
         ("the same full timeout for every attempt: the deadline is not passed on", retry_loop(timeout="deadline_s")),
         ("catches only ConnectError: a reset connection is not retried", retry_loop(catch="httpx.ConnectError")),
         ("looks for the Idempotency-Key header with its exact spelling in a plain dict",
-         retry_loop(idempotent='method.upper() in {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"} or "Idempotency-Key" in (headers or {})')),
+         retry_loop(idempotent='method.upper() in {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"} '
+                               'or "Idempotency-Key" in (headers or {})')),
         ("raises on a final retryable status instead of returning the response", RETRY_FOR_LOOP_RAISES),
     ],
     "circuit_breaker": [
