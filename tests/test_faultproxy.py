@@ -22,6 +22,15 @@ def upstream():
     def ping() -> dict:
         return {"ok": True}
 
+    calls = {"n": 0}
+
+    @app.post("/charge")
+    def charge() -> dict:
+        calls["n"] += 1
+        return {"charges": calls["n"]}
+
+    app.state.calls = calls
+
     @app.get("/big")
     def big() -> PlainTextResponse:
         return PlainTextResponse("x" * 4000)
@@ -120,3 +129,28 @@ def test_rerun_reuses_and_clears_and_stop_closes(upstream) -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/ping", timeout=2)
     first.stop()
+
+
+def test_lose_lets_the_upstream_do_the_work_and_resets_the_client(proxy, upstream) -> None:
+    calls = upstream.server.config.app.state.calls
+    before = calls["n"]
+    proxy.set(rule=lambda i: "lose" if i == 0 else None)
+    with pytest.raises(httpx.TransportError):
+        httpx.post(proxy.url + "/charge", timeout=5)
+    assert calls["n"] == before + 1, "the upstream must have done the work whose reply was lost"
+    assert httpx.post(proxy.url + "/charge", timeout=5).json() == {"charges": before + 2}  # a retry charges again
+    assert proxy.stats.lost == 1
+
+
+def test_after_and_rule_count_from_the_set_call(proxy) -> None:
+    with httpx.Client(base_url=proxy.url, timeout=5) as c:
+        for _ in range(3):
+            c.get("/ping")
+        proxy.set(error_rate=1.0, after=1)
+        assert [c.get("/ping").status_code for _ in range(2)] == [200, 503]
+    seen: list[int] = []
+    proxy.set(rule=lambda i: seen.append(i))
+    with httpx.Client(base_url=proxy.url, timeout=5) as c:
+        c.get("/ping")
+        c.get("/ping")
+    assert seen == [0, 1]

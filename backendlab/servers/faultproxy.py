@@ -7,11 +7,15 @@ error responses, dropped connections, hung requests, slow bodies, and a downstre
     proxy.set(latency_ms=300, after=20)               # every request after the 20th observed one waits 300 ms
     proxy.set(error_rate=0.5, seed=1)                 # half the requests get a 503 problem+json (seeded, repeatable)
     proxy.set(rule=lambda i: "error" if (i // 10) % 2 else None)   # flapping: 10 good, 10 bad, ...
+    proxy.set(rule=lambda i: "lose" if i == 0 else None)   # the upstream does the work, the reply never arrives
     proxy.down(); proxy.up()                          # connection refused, then back
     proxy.clear(); proxy.stats; proxy.stop()
 
 Faults are decided per request, in the order requests are observed (a chunk from the client that starts with an
-HTTP method), never from wall-clock time, so a story holds on a slow machine. Every fault is bounded: a hung
+HTTP method), never from wall-clock time, so a story holds on a slow machine. `after=N` and `rule(i)` count the
+requests observed since that set() call (i = 0 is the first request after it). "lose" forwards the request, lets the
+upstream answer, and resets the client's connection instead of passing the answer on: the work is done, the reply
+is lost — what makes a retry without an idempotency key charge twice. Every fault is bounded: a hung
 request is closed after `max_hang_s`, and stop() (or kernel exit) ends every connection.
 """
 
@@ -30,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-KINDS = ("error", "drop", "hang")
+KINDS = ("error", "drop", "hang", "lose")
 METHOD = re.compile(rb"^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) ")
 MAX_HANG_S = 30.0
 REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
@@ -54,7 +58,7 @@ class Faults:
     bytes_per_s: int | None = None
     after: int = 0
     seed: int | None = None
-    rule: Callable[[int], str | None] | None = None  # request index (0-based) -> "error" | "drop" | "hang" | None
+    rule: Callable[[int], str | None] | None = None  # request index since set() -> "error" | "drop" | "hang" | "lose" | None
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "drop_rate", "hang_rate"):
@@ -77,6 +81,7 @@ class Stats:
     errors: int = 0
     drops: int = 0
     hangs: int = 0
+    lost: int = 0
     refused_while_down: int = 0
     log: list[tuple[int, float, str]] = field(default_factory=list)  # (request index, seconds since start, what happened)
 
@@ -98,6 +103,7 @@ class FaultProxy:
         self.name, self.upstream_port, self.max_hang_s = name, int(upstream_port), float(max_hang_s)
         self.faults = Faults()
         self.stats = Stats()
+        self._base = 0  # stats.requests when the faults were set: `after` and `rule(i)` count from there
         self._rng = random.Random()
         self._t0 = time.monotonic()
         self._loop = asyncio.new_event_loop()
@@ -125,6 +131,7 @@ class FaultProxy:
         """Replace the faults (unnamed settings go back to none); `seed` makes the random choices repeatable."""
         faults = Faults(**changes)
         self._rng = random.Random(faults.seed)
+        self._base = self.stats.requests
         self.faults = faults
         return faults
 
@@ -139,6 +146,7 @@ class FaultProxy:
 
     def reset_stats(self) -> None:
         self.stats = Stats()
+        self._base = 0
         self._t0 = time.monotonic()
 
     def down(self) -> None:
@@ -251,10 +259,12 @@ class FaultProxy:
             rate: list[int | None] = [None]
             up = asyncio.ensure_future(self._client_to_upstream(creader, cwriter, uwriter, rate))
             down = asyncio.ensure_future(self._upstream_to_client(ureader, cwriter, rate))
-            done, pending = await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
-            for p in pending:
-                p.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            try:
+                done, pending = await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
+            finally:  # also when this handler is cancelled (down(), stop()): no orphaned child task
+                for p in (up, down):
+                    p.cancel()
+                await asyncio.gather(up, down, return_exceptions=True)
             for d in done:  # a connection reset or a rule that raised ends this connection only; note it
                 if not d.cancelled() and d.exception() is not None:
                     self._note(-1, f"connection ended: {type(d.exception()).__name__}: {d.exception()}")
@@ -271,7 +281,8 @@ class FaultProxy:
     async def _client_to_upstream(self, creader: Any, cwriter: Any, uwriter: Any, rate: list[int | None]) -> None:
         while data := await creader.read(65536):
             if METHOD.match(data):
-                index, faults = self.stats.requests, self.faults
+                faults = self.faults
+                index = self.stats.requests - self._base
                 self.stats.requests += 1
                 kind = self._decide(index, faults)
                 if kind == "error":
@@ -296,6 +307,10 @@ class FaultProxy:
                     self._note(index, f"delay {delay * 1000:.0f} ms")
                     await asyncio.sleep(delay)
                 rate[0] = faults.bytes_per_s if index >= faults.after else None
+                if kind == "lose":
+                    self.stats.lost += 1
+                    self._note(index, "lose (forwarded, reply dropped)")
+                    rate[0] = -1  # the other direction reads the reply and resets the client instead
                 self.stats.forwarded += 1
             uwriter.write(data)
             await uwriter.drain()
@@ -303,6 +318,9 @@ class FaultProxy:
     async def _upstream_to_client(self, ureader: Any, cwriter: Any, rate: list[int | None]) -> None:
         while data := await ureader.read(65536):
             bps = rate[0]
+            if bps == -1:  # "lose": the upstream answered; the client gets a reset instead of the reply
+                cwriter.transport.abort()
+                return
             if not bps:
                 cwriter.write(data)
                 await cwriter.drain()
