@@ -385,14 +385,9 @@ def test_selected_url_names_database_url_without_its_password(monkeypatch) -> No
 
 from backendlab.servers import postgres as pgmod  # noqa: E402
 
-try:
-    import psycopg  # noqa: F401
 
-    PG_DRIVER = True
-except ImportError:
-    PG_DRIVER = False
-needs_postgres = pytest.mark.skipif(not PG_DRIVER or pgmod.find_bindir() is None,
-                                    reason="no PostgreSQL here: apt-get install postgresql-15 postgresql-15-hypopg; pip install psycopg")
+def needs_postgres(test):  # never skipped: the course installs PostgreSQL (tests/test_postgres.py says what is missing)
+    return test
 
 
 @pytest.fixture

@@ -22,10 +22,13 @@ except ImportError:
     DRIVER = False
 
 BINDIR = pgmod.find_bindir()
-pytestmark = [
-    pytest.mark.skipif(not DRIVER, reason=f"the PostgreSQL driver is not installed: pip install '{pgmod.DRIVER_PIN}'"),
-    pytest.mark.skipif(BINDIR is None, reason="no PostgreSQL server on this machine: apt-get install postgresql-15 postgresql-15-hypopg"),
-]
+
+
+def test_postgresql_and_its_driver_are_installed_by_the_course() -> None:
+    """No PostgreSQL test is skipped: `make` (tools/system-packages.sh) installs the server, requirements.txt the driver."""
+    assert DRIVER, f"the PostgreSQL driver is not installed: pip install '{pgmod.DRIVER_PIN}'"
+    assert BINDIR is not None, "no PostgreSQL server on this machine. " + pgmod.INSTALL_HINT
+    assert set(pgmod.available_extensions(BINDIR)) == set(pgmod.WANTED_EXTENSIONS), "hypopg or pg_stat_statements is missing"
 
 
 def alive(pid: int) -> bool:
