@@ -66,6 +66,11 @@ class RedisCacheAside:
                     if raw is not None:
                         self.waited += 1
                         return None if raw == MISSING else json.loads(raw)
+            elif self.lock:  # we hold the lock: another instance may have stored the value just before we took it
+                raw = await r.get(self.key(key))
+                if raw is not None:
+                    await r.eval(RELEASE, 1, f"lock:{self.key(key)}", token)
+                    return None if raw == MISSING else json.loads(raw)
             try:
                 value = await load(key)
                 if value is None:
