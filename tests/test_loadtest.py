@@ -105,12 +105,13 @@ def test_run_locust_distributed_refuses_unbounded_runs(kwargs: dict, match: str)
         loadtest.run_locust_distributed("http://127.0.0.1:9", DISTRIBUTED_LOCUSTFILE, **kwargs)
 
 
-def test_a_distributed_run_has_two_workers_returns_rows_and_history_and_leaves_no_process() -> None:
+@pytest.mark.parametrize("fork", [False, True], ids=["worker-commands", "forked-workers"])
+def test_a_distributed_run_has_two_workers_returns_rows_and_history_and_leaves_no_process(fork: bool) -> None:
     import psutil
 
     svc = services.serve(make_app(), name="loadtest-distributed", quiet=True)
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    run = loadtest.run_locust_distributed(svc.url, DISTRIBUTED_LOCUSTFILE, workers=2, users=4, spawn_rate=4, seconds=2)
+    run = loadtest.run_locust_distributed(svc.url, DISTRIBUTED_LOCUSTFILE, workers=2, users=4, spawn_rate=4, seconds=2, fork=fork)
     assert run.workers == 2, "both workers connected to the master"
     (row,) = run.rows
     assert row["name"] == "/items/{id}" and row["requests"] > 0 and row["failures"] == 0

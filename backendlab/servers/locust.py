@@ -240,9 +240,14 @@ class DistributedRun:
 
 
 def _stop(procs: Sequence[subprocess.Popen]) -> None:
+    """Kill what is left of a run: each process's group (a master and the workers it forked), then reap them."""
+    import os
+    import signal
+
     for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
+        if proc.poll() is None:  # still running, so its group id is still its own (start_new_session)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the process and the workers it forked
     for proc in procs:
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(5)
@@ -261,6 +266,7 @@ def run_locust_distributed(
     spawn_rate: float = 10,
     seconds: float = 8,
     report_every_s: float = 1.0,
+    fork: bool = False,
 ) -> DistributedRun:
     """Run Locust's distributed mode against url (127.0.0.1 only): a headless master and `workers` worker processes.
 
@@ -269,6 +275,9 @@ def run_locust_distributed(
     it), then tells the workers to quit. Every process is killed if the run overstays its budget. `locustfile` is its
     own text (the host check still applies). Returns the stats rows (as run_locust), the history a second (t_s, users,
     requests, failures, rps, p50_ms, p95_ms) and the number of workers that connected.
+
+    fork=False starts each worker as its own `locust --worker` command, as on separate machines; fork=True lets the
+    master fork its workers (`--processes`), which imports Locust once instead of three times: faster to start.
     """
     host = check_host(url)
     if not 0 < seconds <= MAX_RUN_S:
@@ -291,13 +300,17 @@ def run_locust_distributed(
             "--only-summary", "--exit-code-on-error", "0",
         ]  # fmt: skip
         worker_cmd = [exe, "-f", str(file), "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+        if fork:  # implies --master; the forked workers connect to --master-host/--master-port: loopback, the bound port
+            master_cmd.remove("--master")
+            master_cmd += ["--processes", str(workers), "--master-host", "127.0.0.1", "--master-port", str(port)]
         started = time.monotonic()
-        logs = [(folder / f"{name}.log").open("w") for name in ["master", *(f"worker{i}" for i in range(workers))]]
+        names = ["master"] if fork else ["master", *(f"worker{i}" for i in range(workers))]
+        logs = [(folder / f"{name}.log").open("w") for name in names]
         procs: list[subprocess.Popen] = []
         try:
-            procs.append(subprocess.Popen(master_cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=logs[0], text=True))
-            for log in logs[1:]:
-                procs.append(subprocess.Popen(worker_cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=log, text=True))
+            for cmd, log in zip([master_cmd] + [worker_cmd] * (len(logs) - 1), logs, strict=True):
+                # each in its own process group, so that a kill also reaches the workers a master forked
+                procs.append(subprocess.Popen(cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True))
             _live.extend(procs)
             deadline = started + WORKERS_WAIT_S + seconds + KILL_GRACE_S
             master_done = None
