@@ -369,12 +369,19 @@ def test_the_seasonal_forecast_uses_only_the_past() -> None:
     assert all(math.isnan(v) for v in forecast[:1440])
 
 
-def test_a_forecast_cuts_the_overloaded_minutes_of_target_tracking() -> None:
+def test_a_forecast_takes_target_tracking_past_the_morning_surge_but_not_past_an_unseen_spike() -> None:
     load = perf.traffic(days=3)
-    reactive = perf.autoscale(load)
-    predictive = perf.autoscale(load, forecast=perf.seasonal_forecast(load, horizon=4))
+    reactive = perf.autoscale(load, target=0.7, warmup_min=8)
+    predictive = perf.autoscale(load, target=0.7, warmup_min=8, forecast=perf.seasonal_forecast(load, horizon=8))
     assert len(reactive["instances"]) == len(load) and min(reactive["instances"]) >= 2
-    assert predictive["overloaded_min"] < reactive["overloaded_min"]
+    spike = set(range(2 * 1440 + 900, 2 * 1440 + 960))
+    rest = [m for m in range(1440, 3 * 1440) if m not in spike]
+
+    def hot(result: dict, minutes) -> int:
+        return sum(result["utilisation"][m] > 0.85 for m in minutes)
+
+    assert hot(predictive, rest) < hot(reactive, rest) and hot(reactive, rest) >= 10
+    assert hot(predictive, spike) >= 5, "no forecast sees a spike that never happened before"
 
 
 # --- the regression gate ----------------------------------------------------------------------------------------------------

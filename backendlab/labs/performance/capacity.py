@@ -107,30 +107,38 @@ def simulate_queue(utilisation: float, servers: int = 4, service_s: float = 0.02
 # --- autoscaling, simulated minute by minute ------------------------------------------------------------------------
 
 
-def traffic(days: int = 3, seed: int = 6, spike_day: int | None = 2) -> list[float]:
-    """Requests per second, one value a minute: a daily cycle (quiet night, morning ramp, evening peak), noise, and
-    on `spike_day` a 40-minute spike that no history predicts."""
+# a working day, as a share of the peak: quiet night, a login surge between 8:30 and 9:00, a lunch dip, a long evening
+DAY_PROFILE = [(0, 0.15), (7, 0.15), (8.5, 0.3), (9, 0.9), (12, 0.85), (13, 0.7), (14, 0.85), (17, 0.8), (20, 0.45),
+               (23, 0.15), (24, 0.15)]
+
+
+def traffic(days: int = 3, seed: int = 6, spike_day: int | None = 2, peak_rps: float = 1200.0) -> list[float]:
+    """Requests per second, one value a minute: the daily profile (growing 4 % a day), 4 % noise, and on `spike_day`
+    a 40-minute spike to 1.8 times the traffic at 15:00 that no history predicts."""
     rng = random.Random(seed)
+    hours, shares = [h for h, _ in DAY_PROFILE], [v for _, v in DAY_PROFILE]
     out = []
     for m in range(days * 1440):
         hour = (m % 1440) / 60
-        day_curve = 0.15 + 0.85 * max(0.0, math.sin(math.pi * (hour - 6) / 17)) ** 1.5 if 6 <= hour <= 23 else 0.15
-        load = 1200 * day_curve * (1 + 0.04 * (m // 1440)) * rng.gauss(1, 0.04)
+        i = max(k for k in range(len(hours)) if hours[k] <= hour)
+        j = min(i + 1, len(hours) - 1)
+        share = shares[i] if j == i else shares[i] + (shares[j] - shares[i]) * (hour - hours[i]) / (hours[j] - hours[i])
+        load = peak_rps * share * (1 + 0.04 * (m // 1440)) * rng.gauss(1, 0.04)
         if spike_day is not None and m // 1440 == spike_day and 15 * 60 <= m % 1440 < 15 * 60 + 40:
             load *= 1.8
         out.append(max(load, 0.0))
     return out
 
 
-def autoscale(load: list[float], per_instance_rps: float = 100.0, target: float = 0.6, warmup_min: int = 4,
+def autoscale(load: list[float], per_instance_rps: float = 100.0, target: float = 0.7, warmup_min: int = 8,
               stabilise_min: int = 5, min_instances: int = 2, forecast: list[float] | None = None) -> dict[str, Any]:
     """Target tracking, as Kubernetes' HPA computes it: desired = ceil(running × utilisation / target), skipped within
     10 % of the target; new instances serve after warmup_min; scale-in takes the highest desired count of the last
     stabilise_min minutes. With `forecast` (rps per minute), capacity for the forecast warmup_min ahead is started in
-    advance (never scaled in on a forecast). Returns the serving instances a minute and the overloaded minutes."""
+    advance (never scaled in on a forecast). Returns the serving instances and their utilisation, a minute each."""
     serving, pending = min_instances, []  # pending: (minute it starts serving, count)
     history: list[int] = []
-    out, overloaded, instance_minutes = [], 0, 0
+    out, utilisations = [], []
     for m, rps in enumerate(load):
         serving += sum(c for at, c in pending if at == m)
         pending = [(at, c) for at, c in pending if at > m]
@@ -146,10 +154,9 @@ def autoscale(load: list[float], per_instance_rps: float = 100.0, target: float 
             pending.append((m + warmup_min, desired - coming))
         elif desired < serving and not pending:
             serving = max(min_instances, min(serving, max(history[-stabilise_min:])))
-        overloaded += rps > serving * per_instance_rps
-        instance_minutes += serving
         out.append(serving)
-    return {"instances": out, "overloaded_min": overloaded, "instance_minutes": instance_minutes}
+        utilisations.append(rps / (serving * per_instance_rps))
+    return {"instances": out, "utilisation": utilisations}
 
 
 def seasonal_forecast(load: list[float], horizon: int = 4, period: int = 1440, window: int = 60) -> list[float]:
