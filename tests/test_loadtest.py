@@ -75,3 +75,51 @@ def test_a_short_run_against_a_served_app_returns_rows_and_ticks() -> None:
         assert row["failures"] > 0  # (5/6)**60 < 2e-5: a run this long that never drew item 13 is a bug, not luck
     assert row["p50_ms"] <= row["p95_ms"] <= row["max_ms"] + 1
     assert len(ticks) >= 2 and ticks == sorted(ticks)
+
+
+# --- distributed mode: a master and its workers on 127.0.0.1 -----------------------------------------------------------
+
+DISTRIBUTED_LOCUSTFILE = '''
+from locust import FastHttpUser, constant, task
+
+
+class Visitor(FastHttpUser):
+    wait_time = constant(0.02)
+
+    @task
+    def visit(self):
+        self.client.get("/items/1", name="/items/{id}")
+'''
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "http://localhost:8000", "http://10.0.0.1:80"])
+def test_run_locust_distributed_refuses_any_host_but_loopback(url: str) -> None:
+    with pytest.raises(loadtest.LoadTestError, match="127.0.0.1"):
+        loadtest.run_locust_distributed(url, DISTRIBUTED_LOCUSTFILE, seconds=1)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [({"seconds": 16}, "at most 15"), ({"workers": 0}, "workers=0"),
+                                               ({"workers": 9}, "workers=9"), ({"users": 500}, "users=500")])
+def test_run_locust_distributed_refuses_unbounded_runs(kwargs: dict, match: str) -> None:
+    with pytest.raises(loadtest.LoadTestError, match=match):
+        loadtest.run_locust_distributed("http://127.0.0.1:9", DISTRIBUTED_LOCUSTFILE, **kwargs)
+
+
+@pytest.mark.parametrize("fork", [False, True], ids=["worker-commands", "forked-workers"])
+def test_a_distributed_run_has_two_workers_returns_rows_and_history_and_leaves_no_process(fork: bool) -> None:
+    import psutil
+
+    svc = services.serve(make_app(), name="loadtest-distributed", quiet=True)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    run = loadtest.run_locust_distributed(svc.url, DISTRIBUTED_LOCUSTFILE, workers=2, users=4, spawn_rate=4, seconds=2, fork=fork)
+    assert run.workers == 2, "both workers connected to the master"
+    (row,) = run.rows
+    assert row["name"] == "/items/{id}" and row["requests"] > 0 and row["failures"] == 0
+    assert run.history and 0 < max(h["users"] for h in run.history) <= 4, "a second-by-second history with the users"
+    assert [h["t_s"] for h in run.history] == sorted(h["t_s"] for h in run.history)
+    assert run.history[-1]["requests"] <= row["requests"]
+    assert run.elapsed_s < loadtest.WORKERS_WAIT_S + 2 + loadtest.KILL_GRACE_S
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before and p.is_running()
+            and p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, f"Locust processes left behind: {left}"
+    assert "locust" not in sys.modules and "gevent" not in sys.modules

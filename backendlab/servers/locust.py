@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -180,3 +184,159 @@ def run_locust(
             raise LoadTestError(f"Locust exited with code {proc.returncode} after {elapsed:.1f} s:\n{tail}")
         entries = json.loads(out.read_text())
     return stats_rows(entries, seconds)
+
+
+# --- distributed mode: one master and its workers, all on 127.0.0.1 ---------------------------------------------------
+
+MAX_WORKERS = 4
+WORKERS_QUIT_S = 3.0  # how long workers may take to quit after their master
+WORKERS_WAIT_S = 25  # how long the master waits for its workers to connect (each imports Locust: 3-7 s on a busy machine)
+# Workers send their stats to the master every 3 s by default (locust.runners.WORKER_REPORT_INTERVAL); a short course run
+# wants a point a second in the history. Prepended to the locustfile the workers run.
+REPORT_EVERY_S = "import locust.runners as _backendlab_runners\n_backendlab_runners.WORKER_REPORT_INTERVAL = {s!r}\n\n"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_history(csv_file: Path) -> list[dict[str, Any]]:
+    """The 'Aggregated' rows of Locust's --csv-full-history file: one a second, with the users and cumulative counts."""
+    import csv
+
+    if not csv_file.exists():
+        return []
+    with csv_file.open(newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r.get("Name") == "Aggregated"]
+    if not rows:
+        return []
+    start = int(rows[0]["Timestamp"])
+
+    def num(text: str) -> float:
+        try:
+            return float(text)
+        except (TypeError, ValueError):  # "N/A" before the first response
+            return float("nan")
+
+    return [{"t_s": int(r["Timestamp"]) - start, "users": int(r["User Count"]), "requests": int(r["Total Request Count"]),
+             "failures": int(r["Total Failure Count"]), "rps": num(r["Requests/s"]), "p50_ms": num(r["50%"]),
+             "p95_ms": num(r["95%"])} for r in rows]
+
+
+@dataclass
+class DistributedRun:
+    """What a distributed run returns: the stats rows (as run_locust's), the history a second, and how it ran."""
+
+    rows: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    workers: int
+    master_port: int
+    elapsed_s: float
+
+
+def _stop(procs: Sequence[subprocess.Popen]) -> None:
+    """Kill what is left of a run: each process's group (a master and the workers it forked), then reap them."""
+    import os
+    import signal
+
+    for proc in procs:
+        if proc.poll() is None:  # still running, so its group id is still its own (start_new_session)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the process and the workers it forked
+    for proc in procs:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+
+
+_live: list[subprocess.Popen] = []  # processes of a run in progress: killed if the kernel exits in the middle of one
+atexit.register(lambda: _stop(_live))
+
+
+def run_locust_distributed(
+    url: str,
+    locustfile: str,
+    *,
+    workers: int = 2,
+    users: int = 20,
+    spawn_rate: float = 10,
+    seconds: float = 8,
+    report_every_s: float = 1.0,
+    fork: bool = False,
+) -> DistributedRun:
+    """Run Locust's distributed mode against url (127.0.0.1 only): a headless master and `workers` worker processes.
+
+    The master binds 127.0.0.1 on a free port, waits for its workers (at most WORKERS_WAIT_S), runs for `seconds`
+    (at most 15; a LoadTestShape in the locustfile drives users and stops the run itself, and `seconds` still bounds
+    it), then tells the workers to quit. Every process is killed if the run overstays its budget. `locustfile` is its
+    own text (the host check still applies). Returns the stats rows (as run_locust), the history a second (t_s, users,
+    requests, failures, rps, p50_ms, p95_ms) and the number of workers that connected.
+
+    fork=False starts each worker as its own `locust --worker` command, as on separate machines; fork=True lets the
+    master fork its workers (`--processes`), which imports Locust once instead of three times: faster to start.
+    """
+    host = check_host(url)
+    if not 0 < seconds <= MAX_RUN_S:
+        raise LoadTestError(f"seconds={seconds}: a load run in this course lasts more than 0 and at most {MAX_RUN_S:g} s.")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise LoadTestError(f"workers={workers}: use 1 to {MAX_WORKERS} workers on one machine.")
+    if not 1 <= users <= 200 or spawn_rate <= 0:
+        raise LoadTestError(f"users={users}, spawn_rate={spawn_rate}: use 1 to 200 users and a positive spawn rate.")
+    exe = str(locust_command())
+    with tempfile.TemporaryDirectory(prefix="backendlab-locust-dist-") as tmp:
+        folder = Path(tmp)
+        file = folder / "locustfile.py"
+        file.write_text(REPORT_EVERY_S.format(s=float(report_every_s)) + locustfile)
+        port = free_port()
+        master_cmd = [
+            exe, "-f", str(file), "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
+            "--headless", "--expect-workers", str(workers), "--expect-workers-max-wait", str(WORKERS_WAIT_S),
+            "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds:g}s", "--stop-timeout", "1", "--host", host,
+            "--json-file", str(folder / "stats"), "--csv", str(folder / "run"), "--csv-full-history",
+            "--only-summary", "--exit-code-on-error", "0",
+        ]  # fmt: skip
+        worker_cmd = [exe, "-f", str(file), "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+        if fork:  # implies --master; the forked workers connect to --master-host/--master-port: loopback, the bound port
+            master_cmd.remove("--master")
+            master_cmd += ["--processes", str(workers), "--master-host", "127.0.0.1", "--master-port", str(port)]
+        started = time.monotonic()
+        names = ["master"] if fork else ["master", *(f"worker{i}" for i in range(workers))]
+        logs = [(folder / f"{name}.log").open("w") for name in names]
+        procs: list[subprocess.Popen] = []
+        try:
+            for cmd, log in zip([master_cmd] + [worker_cmd] * (len(logs) - 1), logs, strict=True):
+                # each in its own process group, so that a kill also reaches the workers a master forked
+                procs.append(subprocess.Popen(cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True))
+            _live.extend(procs)
+            deadline = started + WORKERS_WAIT_S + seconds + KILL_GRACE_S
+            master_done = None
+            while any(p.poll() is None for p in procs):
+                now = time.monotonic()
+                if now > deadline:
+                    raise LoadTestError(f"Locust's master and workers did not stop within {deadline - started:.0f} s and were killed.")
+                if procs[0].poll() is not None:
+                    master_done = master_done or now
+                    if now - master_done > WORKERS_QUIT_S:
+                        break  # the master is done and told its workers to quit: any that linger are killed below
+                time.sleep(0.05)
+        finally:
+            _stop(procs)
+            for proc in procs:
+                if proc in _live:
+                    _live.remove(proc)
+            for log in logs:
+                log.close()
+        elapsed = time.monotonic() - started
+        master_log = (folder / "master.log").read_text()
+        out = folder / "stats.json"
+        if procs[0].returncode != 0 or not out.exists():
+            tail = "\n".join(master_log.strip().splitlines()[-10:])
+            raise LoadTestError(f"Locust's master exited with code {procs[0].returncode} after {elapsed:.1f} s:\n{tail}")
+        connected = max((int(n) for n in re.findall(r"reported as ready\. (\d+) workers connected", master_log)), default=0)
+        rows = stats_rows(json.loads(out.read_text()), seconds)
+        history = read_history(folder / "run_stats_history.csv")
+    return DistributedRun(rows=rows, history=history, workers=connected, master_port=port, elapsed_s=elapsed)
