@@ -10,7 +10,11 @@ keeps these cells never grades itself in a loop.
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import contextlib
+import contextvars
+import inspect
 import io
 import os
 import sys
@@ -97,6 +101,30 @@ def _answer_ids(module: str) -> list[str]:
     return ids
 
 
+def _run_test_cell(source: str, name: str, scope: dict[str, Any]) -> None:
+    """Run a test cell's source as the notebook would, top-level `await` included (module 01's fetch_all, module 06's
+    cache): such a cell is compiled to a coroutine and run on an event loop of its own in a helper thread, because
+    the kernel's loop is busy running the cell that called check()."""
+    code = compile(source, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    if not code.co_flags & inspect.CO_COROUTINE:
+        exec(code, scope)
+        return
+    outcome: list[BaseException] = []
+    context = contextvars.copy_context()  # the preview's settings (checks.QUICK) hold in the thread too
+
+    def run() -> None:
+        try:
+            context.run(asyncio.run, eval(code, scope))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name=f"check-{name}", daemon=True)
+    thread.start()
+    thread.join()
+    if outcome:
+        raise outcome[0]
+
+
 def check(exercise: str, namespace: dict[str, Any] | None = None) -> None:
     """Run one exercise's tests, hidden ones included, against the definitions in this kernel; print ✓/✗ per cell.
 
@@ -121,7 +149,7 @@ def check(exercise: str, namespace: dict[str, Any] | None = None) -> None:
         token = QUICK.set(True)  # fewer property-check examples than grading: a preview in about a second
         try:
             with quiet(grade_id):
-                exec(compile(source, f"<tests {grade_id}>", "exec"), scope)
+                _run_test_cell(source, f"<tests {grade_id}>", scope)
         except Exception as exc:  # a failed check or your code crashing: one line, no traceback
             message = str(exc).strip() or type(exc).__name__
             lines.append(f"  ✗ {grade_id:<44} 0 / {points:g}")

@@ -70,3 +70,21 @@ def test_the_current_module_comes_from_the_notebook_path(monkeypatch: pytest.Mon
 def test_an_unknown_exercise_lists_the_real_ones() -> None:
     with pytest.raises(course.CourseError, match="classify_status"):
         scorecard.find_tests("classify_statuses")
+
+
+def test_check_runs_test_cells_that_use_top_level_await(capsys: pytest.CaptureFixture[str]) -> None:
+    """Module 01's fetch_all is tested with `await` at the top of the cell, as the notebook runs it."""
+    module, exercise = "01-language-tradeoffs", "fetch_all"
+    namespace: dict = {}
+    exec("import asyncio\nimport httpx\n", namespace)  # what the notebook's setup cell imports
+    exec(compile(verify_module.solution_source(module, exercise), "<answer>", "exec"), namespace)
+    tests = scorecard.find_tests(exercise, prefer=module)
+    assert any("await " in source for _, _, source in tests.cells)
+    scorecard.check(exercise, namespace=namespace)
+    out = capsys.readouterr().out
+    total = sum(points for _, points, _ in tests.cells)
+    assert f"{total:g} / {total:g}" in out and "✗" not in out, out
+    exec("async def fetch_all(urls, limit):\n    return []\n", namespace)  # wrong: loses every cell, no traceback
+    scorecard.check(exercise, namespace=namespace)
+    out = capsys.readouterr().out
+    assert f"0 / {total:g}" in out and "Traceback" not in out, out
