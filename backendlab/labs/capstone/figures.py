@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
 
 from backendlab.labs.capstone.config import MAX_ERROR_RATIO, P99_RATIO
 from backendlab.labs.capstone.load import LoadComparison
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLORS = {"reference": "#4C72B0", "yours": "#DD8452"}
 
@@ -16,6 +17,8 @@ COLORS = {"reference": "#4C72B0", "yours": "#DD8452"}
 def slo_figure(result: LoadComparison, title: str = "Reads under load: your service against the reference, same run") -> Figure:
     """Left: p50/p95/p99 of the reads per target, with the allowed p99 (P99_RATIO x the reference's, floor included).
     Right: the error ratio per target against the allowed 1 %."""
+    import matplotlib.pyplot as plt
+
     fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [3, 1.2]})
     quantiles = ("p50_ms", "p95_ms", "p99_ms")
     for i, target in enumerate(("reference", "yours")):
@@ -46,6 +49,8 @@ def slo_figure(result: LoadComparison, title: str = "Reads under load: your serv
 
 def amplification_figure(drills: dict[str, list[Any]], title: str = "What the downstream had to take, per drill phase") -> Figure:
     """Downstream requests per phase for each payments client (drills: client name -> run_fault_drills phases)."""
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(9, 3.6))
     names = list(drills)
     phases = [p.name for p in next(iter(drills.values()))] if drills else []

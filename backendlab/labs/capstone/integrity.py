@@ -29,6 +29,7 @@ class RaceResult:
     seats_left: int = 0
     outcomes: Counter = field(default_factory=Counter)  # "booked", "SoldOut", other exception names
     distinct_ids: int = 0
+    created: int = 0  # callers that got created=True
     bookings_rows: int = 0
     created_events: int = 0
     seconds: float = 0.0
@@ -78,18 +79,22 @@ def _totals(engine: Any, event_id: str, result: RaceResult) -> None:
             OutboxEvent.type == "booking.created")).scalar_one())
 
 
+REPLICAS = 2  # racers share the database through two store objects, as two replicas of the service would
+
+
 def race_for_last_seats(store_cls: Callable[[Any], Any], kind: str = "sqlite", threads: int = 12, capacity: int = 3,
                         seats: int = 1, delay_s: float = 0.02) -> RaceResult:
-    """`threads` customers book `seats` each, all at once, of an event with `capacity` seats, on a fresh database."""
+    """`threads` customers book `seats` each, all at once, of an event with `capacity` seats, on a fresh database,
+    through REPLICAS store objects (a lock inside one store object protects nothing across replicas)."""
     db = database(kind)
     try:
-        store = store_cls(db.engine)
-        event = store.add_event("Last seats", capacity, 1_000)
+        stores = [store_cls(db.engine) for _ in range(REPLICAS)]
+        event = stores[0].add_event("Last seats", capacity, 1_000)
         result = RaceResult(kind, threads, capacity)
         ids: list[Any] = []
         started = time.perf_counter()
         with recording(db.engine, delay_after_select_s=delay_s):
-            _run_threads(threads, lambda i: store.book(event["id"], f"racer-{i}", seats, f"race-{uuid.uuid4().hex[:12]}"),
+            _run_threads(threads, lambda i: stores[i % REPLICAS].book(event["id"], f"racer-{i}", seats, f"race-{uuid.uuid4().hex[:12]}"),
                          result.outcomes, ids)
         result.seconds = time.perf_counter() - started
         result.distinct_ids = len({r[0]["id"] for r in ids if isinstance(r, tuple) and r and isinstance(r[0], dict)})
@@ -104,16 +109,17 @@ def race_same_key(store_cls: Callable[[Any], Any], kind: str = "sqlite", threads
     that retried too eagerly): exactly one booking and one booking.created event may result."""
     db = database(kind)
     try:
-        store = store_cls(db.engine)
-        event = store.add_event("Retried", 100, 1_000)
+        stores = [store_cls(db.engine) for _ in range(REPLICAS)]
+        event = stores[0].add_event("Retried", 100, 1_000)
         result = RaceResult(kind, threads, 100)
         ids: list[Any] = []
         key = f"retry-{uuid.uuid4().hex[:12]}"
         started = time.perf_counter()
         with recording(db.engine, delay_after_select_s=delay_s):
-            _run_threads(threads, lambda i: store.book(event["id"], "retrier", 2, key), result.outcomes, ids)
+            _run_threads(threads, lambda i: stores[i % REPLICAS].book(event["id"], "retrier", 2, key), result.outcomes, ids)
         result.seconds = time.perf_counter() - started
         result.distinct_ids = len({r[0]["id"] for r in ids if isinstance(r, tuple) and r and isinstance(r[0], dict)})
+        result.created = sum(1 for r in ids if isinstance(r, tuple) and len(r) == 2 and r[1] is True)
         _totals(db.engine, event["id"], result)
         return result
     finally:

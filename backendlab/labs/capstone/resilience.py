@@ -88,7 +88,7 @@ class PaymentsClient:
                     return Charge("declined" if status == 402 else "unavailable", None, attempts)
                 wait_at_least = retry_after_seconds(response.headers.get("Retry-After"))
             self._record(False)
-            if attempts >= MAX_ATTEMPTS:
+            if attempts >= MAX_ATTEMPTS or self.state == "open":
                 return Charge("unavailable", None, attempts)
             delay = self.rng.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempts - 1)))
             if wait_at_least is not None:

@@ -1,0 +1,164 @@
+"""Plausible wrong answers for module 09 (capstone): each must lose points on its own exercise's milestones.
+
+The capstone's answers are whole parts of a service (a store, an HTTP layer, a client...), so each wrong answer is
+the course's solution with one realistic mistake in it: `mutate(grade_id, (old, new), ...)` replaces text that must
+occur exactly once in the solution cell, so a wrong answer fails loudly here if the solution changes under it.
+They were written from the docstrings and the narrative, before the milestones that catch them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions" / "09-capstone"
+
+
+def solution(grade_id: str) -> str:
+    """The solution cell's source without its ### BEGIN/END SOLUTION marker lines."""
+    for path in sorted(SOLUTIONS.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                return "\n".join(ln for ln in cell.source.splitlines() if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    raise LookupError(f"no cell {grade_id!r} in {SOLUTIONS}")
+
+
+def mutate(grade_id: str, *changes: tuple[str, str]) -> str:
+    source = solution(grade_id)
+    for old, new in changes:
+        count = source.count(old)
+        if count != 1:
+            raise ValueError(f"{grade_id}: {old[:60]!r} occurs {count} times in the solution (expected once)")
+        source = source.replace(old, new)
+    return source
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 1 — BookingStore
+# ---------------------------------------------------------------------------------------------------------------
+TAKE_SEATS = '''                taken = s.execute(update(Event).where(Event.id == event_id, Event.seats_left >= seats)
+                                  .values(seats_left=Event.seats_left - seats)).rowcount
+                if taken != 1:
+                    raise capstone.SoldOut(event_id)'''
+
+STORE = [
+    ("reads seats_left, checks it in Python, writes the new value: a lost update oversells", mutate("booking_store", (TAKE_SEATS, '''
+                if event.seats_left < seats:
+                    raise capstone.SoldOut(event_id)
+                s.execute(update(Event).where(Event.id == event_id).values(seats_left=event.seats_left - seats))'''))),
+    ("SELECT ... FOR UPDATE, then a Python check: right on PostgreSQL, oversells on SQLite (no row locks there)",
+     mutate("booking_store", ("event = s.get(Event, event_id)", "event = s.get(Event, event_id, with_for_update=True)"), (TAKE_SEATS, '''
+                if event.seats_left < seats:
+                    raise capstone.SoldOut(event_id)
+                event.seats_left -= seats'''))),
+    ("no IntegrityError handling: of two concurrent sends of one key, the loser raises", mutate("booking_store", (
+        '''        except IntegrityError:  # a concurrent request with the same key committed first
+            existing = self._by_key(customer, key)
+            if existing is None:
+                raise
+            return self._replay(existing, event_id, seats)
+''', '''        finally:
+            pass
+'''))),
+    ("the loser of a same-key race answers created=True", mutate("booking_store", (
+        """            if existing is None:
+                raise
+            return self._replay(existing, event_id, seats)""", """            if existing is None:
+                raise
+            return capstone.booking_dict(existing), True"""))),
+    ("takes the seats unconditionally and relies on the CHECK constraint: IntegrityError instead of SoldOut",
+     mutate("booking_store", (TAKE_SEATS, """
+                s.execute(update(Event).where(Event.id == event_id).values(seats_left=Event.seats_left - seats))"""))),
+    ("a threading.Lock per store around read-check-write: safe in one process, oversells across replicas",
+     mutate("booking_store", (TAKE_SEATS, """
+                with self.__dict__.setdefault("_lock", __import__("threading").Lock()):
+                    left = s.scalar(select(Event.seats_left).where(Event.id == event_id))
+                    if left < seats:
+                        raise capstone.SoldOut(event_id)
+                    s.execute(update(Event).where(Event.id == event_id).values(seats_left=left - seats))"""))),
+    ("a replay ignores the body: the same key with other seats returns the first booking", mutate("booking_store", (
+        '''        if existing.event_id != event_id or existing.seats != seats:
+            raise capstone.KeyReused(existing.idempotency_key)
+''', ""))),
+    ("looks a key up by key alone: another customer's key returns someone else's booking", mutate("booking_store", (
+        "select(Booking).where(Booking.customer == customer, Booking.idempotency_key == key)",
+        "select(Booking).where(Booking.idempotency_key == key)"))),
+    ("sold out when exactly the seats asked are left (> instead of >=)", mutate("booking_store", (
+        "Event.seats_left >= seats)", "Event.seats_left > seats)"))),
+    ("cancelling twice gives the seats back twice", mutate("booking_store", (
+        'Booking.status.in_(("pending_payment", "confirmed")))', 'Booking.status != "rejected")'))),
+    ("a rejected payment keeps the seats taken", mutate("booking_store", (
+        '''                if outcome == "rejected":
+                    s.execute(update(Event).where(Event.id == booking.event_id)
+                              .values(seats_left=Event.seats_left + booking.seats))
+''', ""))),
+    ("pages start WITH the booking named by `after`", mutate("booking_store", ("Booking.seq > position", "Booking.seq >= position"))),
+    ("the sales report counts every booking, not only confirmed ones", mutate("booking_store", (
+        " AND b.status = 'confirmed'", ""))),
+    ("the sales report's inner join drops events that sold nothing", mutate("booking_store", (
+        "LEFT JOIN bookings b", "JOIN bookings b"))),
+    ("the sales report runs one query per event (N+1)", mutate("booking_store", ('''        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(report)]''', '''        rows = []
+        with self.Session() as s:
+            for event in s.scalars(select(Event)):
+                sold = [b for b in s.scalars(select(Booking).where(Booking.event_id == event.id, Booking.status == "confirmed"))]
+                rows.append({"event_id": event.id, "name": event.name, "bookings": len(sold),
+                             "seats_sold": sum(b.seats for b in sold), "revenue_cents": sum(b.amount_cents for b in sold)})
+        return sorted(rows, key=lambda r: (-r["revenue_cents"], r["name"], r["event_id"]))'''))),
+]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 2 — create_app
+# ---------------------------------------------------------------------------------------------------------------
+OUTCOMES = '''            elif charge.outcome == "declined":
+                booking = store.settle(booking["id"], "rejected")
+                refresh_event(body.event_id)
+'''
+
+API = [
+    ("payments unavailable answered with a 503 problem instead of 202 pending_payment", mutate("booking_api", (OUTCOMES, OUTCOMES + '''            else:
+                return JSONResponse({"type": "about:blank", "title": "Payments unavailable", "status": 503}, status_code=503,
+                                    media_type="application/problem+json")
+'''))),
+    ("charges again on every replay of a booking", mutate("booking_api", (
+        "        if created:\n            refresh_event(body.event_id)\n            charge =",
+        "        if True:\n            refresh_event(body.event_id)\n            charge ="))),
+    ("replays carry no Idempotent-Replayed header", mutate("booking_api", (
+        "        return capstone.booking_response(booking, replayed=not created)",
+        "        return capstone.booking_response(booking, replayed=False)"))),
+    ("a missing Idempotency-Key gets a made-up one instead of a 400", mutate("booking_api", (
+        '''        if key is None or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key):
+            raise capstone.MissingIdempotencyKey()''', '''        key = key or capstone.new_id("key")'''))),
+    ("any customer may read any booking (no ownership check)", mutate("booking_api", (
+        'if booking is None or (who.role != "admin" and booking["customer"] != who.subject):', "if booking is None:"))),
+    ("next_cursor whenever a page is full: an empty last page", mutate("booking_api", (
+        "rows = store.bookings(None if who.role == \"admin\" else who.subject, after, limit + 1)",
+        "rows = store.bookings(None if who.role == \"admin\" else who.subject, after, limit)"), (
+        "if len(rows) > limit else None", "if len(rows) == limit else None"))),
+    ("a declined payment answered 201 with the rejected booking instead of a 402 problem", mutate("booking_api", (
+        "        return capstone.booking_response(booking, replayed=not created)",
+        '''        status = 202 if booking["status"] == "pending_payment" else 201
+        return JSONResponse(booking, status_code=status, headers={"Location": f"/bookings/{booking['id']}"}
+                            | ({} if created else {"Idempotent-Replayed": "true"}))'''))),
+    ("no lifespan: the outbox relay never runs and payments is never closed", mutate("booking_api", (
+        'app = FastAPI(title="Bookings API", version="1.0.0", lifespan=lifespan)', 'app = FastAPI(title="Bookings API", version="1.0.0")'))),
+    ("never starts the outbox relay: nothing is published while the service runs", mutate("booking_api", (
+        "        parts.relay.start()\n", ""))),
+    ("never closes the payments client at shutdown", mutate("booking_api", ("        parts.payments.close()\n", ""))),
+    ("flushes the relay at shutdown but leaves its thread running", mutate("booking_api", (
+        "parts.relay.stop(flush=True)", "parts.relay.flush()"))),
+    ("stops the relay without flushing it: the last events stay in the outbox", mutate("booking_api", (
+        "parts.relay.stop(flush=True)", "parts.relay.stop(flush=False)"))),
+    ("does not invalidate the cache after a change: stale seats for a second", mutate("booking_api", (
+        '''        cache.invalidate(("event", event_id))
+        cache.invalidate(("events",))''', "        pass"))),
+    ("lets an admin book seats", mutate("booking_api", ('Customer, Anyone, Admin = caller("customer"),', 'Customer, Anyone, Admin = caller("customer", "admin"),'))),
+    ("checks ownership when reading but not when cancelling", mutate("booking_api", (
+        'booking = store.cancel(visible(booking_id, who)["id"])', "booking = store.cancel(booking_id)"))),
+]
+
+WRONG_ANSWERS = {
+    "booking_store": STORE,
+    "booking_api": API,
+}
