@@ -158,7 +158,92 @@ API = [
         'booking = store.cancel(visible(booking_id, who)["id"])', "booking = store.cancel(booking_id)"))),
 ]
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 3 — instrument / traced_transport
+# ---------------------------------------------------------------------------------------------------------------
+CLIENT_SPAN = """            with tracer.start_as_current_span(request.method, kind=SpanKind.CLIENT, attributes=attributes) as span:
+                inject(request.headers)  # the CLIENT span is current: the downstream becomes its child"""
+
+OBSERVABILITY = [
+    ("sends no traceparent: the trace breaks at the downstream call", mutate("observability", (
+        "                inject(request.headers)  # the CLIENT span is current: the downstream becomes its child\n", ""))),
+    ("injects before the CLIENT span starts: the downstream hangs off the SERVER span", mutate("observability", (CLIENT_SPAN, """            inject(request.headers)
+            with tracer.start_as_current_span(request.method, kind=SpanKind.CLIENT, attributes=attributes) as span:"""))),
+    ("CLIENT spans from the global tracer provider: they never reach tel", mutate("observability", (
+        'tracer = tel.tracer_provider.get_tracer("bookings.http")', 'tracer = trace.get_tracer("bookings.http")'))),
+    ("a 5xx from payments leaves the CLIENT span OK", mutate("observability", (
+        """                if response.status_code >= 500:
+                    span.set_status(Status(StatusCode.ERROR))
+""", ""))),
+    ("server spans from the global provider (instrument_app without tracer_provider)", mutate("observability", (
+        'FastAPIInstrumentor.instrument_app(app, tracer_provider=tel.tracer_provider, excluded_urls="/metrics",',
+        'FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics",'))),
+    ("labels the raw path instead of the route template", mutate("observability", (
+        'route = getattr(scope.get("route"), "path", None) or "unmatched"', 'route = scope["path"]'))),
+    ("counts and logs the /metrics scrapes too", mutate("observability", (
+        'if scope["type"] != "http" or scope.get("path") == "/metrics":', 'if scope["type"] != "http":'))),
+    ("the histogram keeps prometheus_client's default buckets", mutate("observability", (
+        "                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)", "                        registry=tel.registry)"))),
+    ("trace ids logged as decimal integers", mutate("observability", (
+        '"trace_id": format(ctx.trace_id, "032x") if ctx.is_valid else None,', '"trace_id": str(ctx.trace_id) if ctx.is_valid else None,'))),
+    ("no access-log line: only the service's own lines are logged", mutate("observability", (
+        '                tel.logger.info("request", extra={**labels, "status": status, "duration_ms": round(seconds * 1000, 2)})\n', ""))),
+    ("the formatter drops the record's extra fields", mutate("observability", (
+        "        line.update({k: v for k, v in vars(record).items() if k not in self.STANDARD and k not in line})\n", ""))),
+]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 4 — Guard
+# ---------------------------------------------------------------------------------------------------------------
+DECODE = """            claims = jwt.decode(token.strip(), key, algorithms=["RS256"], audience=self.settings.audience,
+                                issuer=self.settings.issuer, leeway=self.settings.leeway_s,
+                                options={"require": ["exp", "iat", "iss", "aud", "sub"]})"""
+FETCH = """            if now - self._fetched_at >= self.settings.jwks_cache_s or (
+                    kid not in self._keys and now - self._tried_at >= self.settings.jwks_min_refetch_s):"""
+
+GUARD = [
+    ("no audience check: a token minted for another service is accepted", mutate("security_guard", (
+        'options={"require": ["exp", "iat", "iss", "aud", "sub"]})', 'options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub"]})'))),
+    ("takes the algorithm from the token's header", mutate("security_guard", (
+        'algorithms=["RS256"],', 'algorithms=[jwt.get_unverified_header(token.strip()).get("alg", "RS256")],'))),
+    ("trusts a key embedded in the token's header (jwk)", mutate("security_guard", (
+        '            key = self._key(kid) if isinstance(kid, str) else None',
+        """            header = jwt.get_unverified_header(token.strip())
+            key = RSAAlgorithm.from_jwk(json.dumps(header["jwk"])) if "jwk" in header else (self._key(kid) if isinstance(kid, str) else None)"""))),
+    ("fetches keys from the URL in the token's header (jku)", mutate("security_guard", (
+        '            key = self._key(kid) if isinstance(kid, str) else None',
+        """            header = jwt.get_unverified_header(token.strip())
+            if "jku" in header:
+                found = [k for k in self.http.get(header["jku"]).json()["keys"] if k.get("kid") == kid]
+                key = RSAAlgorithm.from_jwk(json.dumps(found[0])) if found else None
+            else:
+                key = self._key(kid) if isinstance(kid, str) else None"""))),
+    ("exp not required: a token without expiry never expires", mutate("security_guard", (
+        'options={"require": ["exp", "iat", "iss", "aud", "sub"]})', 'options={"require": ["iat", "iss", "aud", "sub"]})'))),
+    ("no issuer check: tokens from another tenant of the provider are accepted", mutate("security_guard", (
+        DECODE, """            claims = jwt.decode(token.strip(), key, algorithms=["RS256"], audience=self.settings.audience,
+                                leeway=self.settings.leeway_s, options={"require": ["exp", "iat", "aud", "sub"]})"""))),
+    ("roles compared case-insensitively: 'Admin' reads the sales report", mutate("security_guard", (
+        'subject, role = claims.get("sub"), claims.get("role")', 'subject, role = claims.get("sub"), str(claims.get("role")).lower()'))),
+    ("a token without a role is treated as a customer", mutate("security_guard", (
+        'subject, role = claims.get("sub"), claims.get("role")', 'subject, role = claims.get("sub"), claims.get("role") or "customer"'))),
+    ("refetches the JWKS for every unknown kid: random kids flood the identity provider", mutate("security_guard", (
+        FETCH, """            if now - self._fetched_at >= self.settings.jwks_cache_s or kid not in self._keys:"""))),
+    ("fetches the JWKS once: a rotated key is never learned", mutate("security_guard", (FETCH, """            if not self._keys:"""))),
+    ("keeps the JWKS for ever: a retired key stays valid", mutate("security_guard", (
+        FETCH, """            if kid not in self._keys and now - self._tried_at >= self.settings.jwks_min_refetch_s:"""))),
+    ("a failed JWKS fetch forgets the keys it knew: an identity-provider outage logs everyone out", mutate("security_guard", (
+        "                    pass  # keep what we knew: a provider outage must not log everyone out",
+        "                    self._keys = {}"))),
+    ("one bucket per token string: a fresh token buys a fresh bucket", mutate("security_guard", (
+        "        self._spend(subject)", "        self._spend(token.strip())"))),
+    ("checks Content-Length only: a chunked body of any size gets through", mutate("security_guard", (
+        "                await self.inner(scope, counted, send)", "                await self.inner(scope, receive, send)"))),
+]
+
 WRONG_ANSWERS = {
     "booking_store": STORE,
     "booking_api": API,
+    "observability": OBSERVABILITY,
+    "security_guard": GUARD,
 }

@@ -10,7 +10,7 @@ the names re-exported here: `from backendlab.labs import capstone`.
 from backendlab.labs.capstone.api import booking_response, create_app
 from backendlab.labs.capstone.attacks import AttackResult, attack_table, run_attack_suite
 from backendlab.labs.capstone.cache import AvailabilityCache
-from backendlab.labs.capstone.choose import written, yours_or_reference
+from backendlab.labs.capstone.choose import attempt, written, yours_or_reference
 from backendlab.labs.capstone.config import (
     ATTEMPT_TIMEOUT_S,
     BACKOFF_BASE_S,
@@ -124,6 +124,7 @@ from backendlab.labs.capstone.store import BookingStore, NaiveStore, decode_curs
 from backendlab.labs.capstone.world import ATTACKER_KID, Ledger, make_world_app
 
 __all__ = [
+    "attempt",
     "written",
     "yours_or_reference",
     "AdjustableClock",

@@ -121,3 +121,16 @@ def yours_or_reference(part: str, candidate: Any, reference: Any) -> tuple[Any, 
         return reference, "reference"
     print(f"{part}: yours")
     return candidate, "yours"
+
+
+def attempt(check: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, str]:
+    """Run a milestone check quietly for the report: (True, "") when it passes, (False, why) when it does not."""
+    import contextlib
+    import io
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check(*args, **kwargs)
+    except Exception as exc:  # CheckFailed, or a crash of the part: either way, a failed section with its reason
+        return False, f"{type(exc).__name__}: {exc}"[:300]
+    return True, ""

@@ -57,6 +57,7 @@ class Identity:
         self.published: list[str] = []
         self.signing_kid = ""
         self.jwks_fetches = 0
+        self.failing = False  # True: the JWKS endpoint answers 503 (an identity provider outage)
         self._lock = threading.Lock()
         self.rotate()
 

@@ -19,8 +19,15 @@ from backendlab.labs.capstone.milestones_resilience import (
     payments_drills,
     payments_retries,
 )
-from backendlab.labs.capstone.milestones_secure import guard_limits, guard_tokens, observability_metrics_logs, observability_trace
+from backendlab.labs.capstone.milestones_secure import (
+    attack_results,
+    check_attacks,
+    guard_limits,
+    guard_tokens,
+    observability_metrics_logs,
+    observability_trace,
+)
 
-__all__ = ["api_conformance", "available", "check_probes", "conformance_report", "api_retries", "api_shutdown", "cache_contract", "cache_under_load", "guard_limits", "guard_tokens",
+__all__ = ["attack_results", "check_attacks", "api_conformance", "available", "check_probes", "conformance_report", "api_retries", "api_shutdown", "cache_contract", "cache_under_load", "guard_limits", "guard_tokens",
            "observability_metrics_logs", "observability_trace", "payments_breaker", "payments_drills", "payments_retries", "store_crud",
            "store_races"]

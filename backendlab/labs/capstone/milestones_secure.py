@@ -64,11 +64,18 @@ def observability_trace(instrument: Any, traced_transport: Any, full: bool = Tru
                        "a SERVER span named after the route TEMPLATE: 'GET /events/{event_id}'")
             fresh = c.post("/bookings", json={"event_id": opening, "seats": 1}, headers={**kit.headers("tina"), "Idempotency-Key": "trace-0002"})
             check_equal(fresh.status_code, 201, "POST /bookings without a traceparent")
-            started = [s for s in kit.tracing.wait_for(lambda s: sum(x.kind == SpanKind.SERVER and _service(x) == "payments" for x in s) >= 2)
-                       if s.kind == SpanKind.SERVER and _service(s) == "payments"]
-            new_trace = format(started[-1].context.trace_id, "032x")
-            check_true(new_trace != trace_id, "a request without traceparent to start a trace of its own")
-            _linked(kit.tracing.spans(new_trace), None, "a booking without incoming traceparent")
+            def complete_traces(spans: list[Any]) -> set[int]:
+                """Traces other than the first booking's that hold both a bookings and a payments SERVER span."""
+                found: dict[int, set[str]] = {}
+                for x in spans:
+                    if x.kind == SpanKind.SERVER:
+                        found.setdefault(x.context.trace_id, set()).add(_service(x))
+                return {t for t, services in found.items() if services >= {"bookings", "payments"} and format(t, "032x") != trace_id}
+
+            complete = complete_traces(kit.tracing.wait_for(lambda s: bool(complete_traces(s))))
+            check_true(len(complete) == 1, "a booking without traceparent to start one trace of its own, across both services "
+                       f"(found {len(complete)} such traces)")
+            _linked(kit.tracing.spans(next(iter(complete))), None, "a booking without incoming traceparent")
             kit.proxy.set(error_rate=1.0)
             _error_spans(c, kit, opening, "trace-0003", "a 503 from payments")
             kit.proxy.clear()
@@ -186,29 +193,39 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
         kit.close()
 
 
-def _attack(guard: Any, focus: str, name: str) -> None:
-    kit, app = None, None
-    kit = Kit(name)
+def attack_results(guard: Any, focus: str) -> list[Any]:
+    """Run the attack suite (focus "tokens" or "limits") against the course's service with your Guard."""
+    kit = Kit(f"capstone-grade-{focus}")
     try:
         app = answer(assemble, kit, guard=guard, hint="Guard(settings, http, clock=...) with authorize() and install().")
         with quiet("your Guard"), running(kit, app) as c:
             results = run_attack_suite(c, kit, focus=focus)
-        print(attack_table(results))
-        for r in results:
-            check_true(r.ok, f"the {r.kind} request '{r.name}' to get {r.expected} (it got {r.got})",
-                       hint="Legitimate requests must be served, attacks refused: compare with the Guard's docstring.")
     finally:
         kit.close()
+    print(attack_table(results))
+    return results
+
+
+VISIBLE_ATTACKS = 4  # the visible checks read the legitimate requests and the first attacks of a run
+
+
+def check_attacks(results: list[Any], full: bool = True) -> None:
+    attacks = 0
+    for r in results:
+        attacks += r.kind == "attack"
+        if full or r.kind == "legit" or attacks <= VISIBLE_ATTACKS:
+            check_true(r.ok, f"the {r.kind} request '{r.name}' to get {r.expected} (it got {r.got})",
+                       hint="Legitimate requests must be served, attacks refused: compare with the Guard's docstring.")
 
 
 def guard_tokens(guard: Any) -> None:
     """The attack suite's token attacks against the service with your Guard: all refused, legitimate requests served."""
-    _attack(guard, "tokens", "capstone-grade-tokens")
+    check_attacks(attack_results(guard, "tokens"))
 
 
 def guard_limits(guard: Any) -> None:
     """Rotation, bounded refetching, the rate limit per customer, the body limit, and refusals that say nothing."""
-    _attack(guard, "limits", "capstone-grade-limits")
+    check_attacks(attack_results(guard, "limits"))
 
 
 def fresh_key() -> str:

@@ -78,6 +78,9 @@ def make_world_app(identity: Identity, ledger: Ledger, tracing: Tracing) -> Any:
     @app.get("/.well-known/jwks.json")
     def jwks() -> JSONResponse:
         identity.jwks_fetches += 1
+        if identity.failing:
+            return JSONResponse({"type": "about:blank", "title": "Service Unavailable", "status": 503}, status_code=503,
+                                media_type="application/problem+json")
         return JSONResponse(identity.jwks(), headers={"Cache-Control": "max-age=300"})
 
     @app.get("/evil/jwks.json")
