@@ -87,6 +87,7 @@ from backendlab.labs.capstone.observability import (
     instrument,
     metric_sum,
     parse_metrics,
+    prometheus_text,
     span_rows,
     traced_transport,
 )
@@ -124,6 +125,7 @@ from backendlab.labs.capstone.store import BookingStore, NaiveStore, decode_curs
 from backendlab.labs.capstone.world import ATTACKER_KID, Ledger, make_world_app
 
 __all__ = [
+    "prometheus_text",
     "attempt",
     "written",
     "yours_or_reference",

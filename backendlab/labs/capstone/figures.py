@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 
@@ -27,9 +28,12 @@ def slo_figure(result: LoadComparison, title: str = "Reads under load: your serv
         bars = ax.bar(xs, [row[q] for q in quantiles], width=0.38, label=f"{target} ({row['requests']} reads)", color=COLORS[target])
         ax.bar_label(bars, fmt="%.0f", fontsize=8)
     allowed = result.allowed_ms("GET", "p99_ms")
+    values = [result.stat(t, "GET")[q] for t in ("reference", "yours") for q in quantiles]
+    highest = max([allowed] + [v for v in values if not math.isnan(v)])
+    ax.set_ylim(0, highest * 1.35)
     ax.axhline(allowed, color="black", linestyle="--", linewidth=1)
-    ax.annotate(f"allowed p99: {allowed:.0f} ms ({P99_RATIO:g}× the reference)", (0, allowed), xytext=(2, 4),
-                textcoords="offset points", fontsize=8)
+    ax.annotate(f"allowed p99: {allowed:.0f} ms ({P99_RATIO:g}× the reference)", (len(quantiles) - 0.6, allowed), xytext=(0, 4),
+                textcoords="offset points", fontsize=8, ha="right")
     ax.set_xticks([j + 0.19 for j in range(len(quantiles))], [q[:3] for q in quantiles])
     ax.set_xlabel("percentile of GET latency")
     ax.set_ylabel("latency (ms)")

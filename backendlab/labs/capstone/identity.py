@@ -61,6 +61,14 @@ class Identity:
         self._lock = threading.Lock()
         self.rotate()
 
+    def reset(self) -> None:
+        """Back to the state after construction: the first key alone, published and signing; the counters zeroed."""
+        with self._lock:
+            first = next(iter(self._keys))
+            self._keys = {first: self._keys[first]}
+            self.published, self.signing_kid = [first], first
+            self.jwks_fetches, self.failing = 0, False
+
     def rotate(self) -> str:
         key = new_rsa_key()
         kid = "k-" + secrets.token_hex(4)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -88,28 +90,85 @@ def quiet_disconnects(proxy: Any) -> None:
     loop.set_exception_handler(handler)
 
 
+@dataclass
+class World:
+    """The simulated payments service and identity provider (one server), and the fault proxy in front of payments."""
+
+    tracing: Tracing
+    identity: Identity
+    ledger: Ledger
+    server: Service
+    proxy: Any
+
+    @property
+    def alive(self) -> bool:
+        return self.server.running and self.proxy.running
+
+    def settle_and_reset(self) -> None:
+        """Wait (at most 2 s) for requests the proxy still holds back, then forget everything the last kit did."""
+        deadline = time.monotonic() + 2.0
+        stats = self.proxy.stats
+        while stats.requests > stats.forwarded + stats.errors + stats.drops + stats.hangs and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.proxy.up()
+        self.proxy.clear()
+        self.proxy.reset_stats()
+        self.ledger.reset()
+        self.identity.reset()
+        self.tracing.clear()
+
+
+_idle_worlds: list[World] = []
+_worlds_lock = threading.Lock()
+_world_numbers = itertools.count(1)
+
+
+def _take_world() -> World:
+    """An idle world of this kernel (reset), or a new one: starting one costs a server, a proxy and an RSA key."""
+    with _worlds_lock:
+        while _idle_worlds:
+            world = _idle_worlds.pop()
+            if world.alive:
+                return world
+    n = next(_world_numbers)
+    tracing, identity, ledger = Tracing(), Identity(ISSUER, AUDIENCE), Ledger()
+    server = serve(make_world_app(identity, ledger, tracing), name=f"capstone-world-{n}", quiet=True)
+    proxy = fault_proxy(server.port, name=f"capstone-payments-{n}")
+    quiet_disconnects(proxy)
+    return World(tracing, identity, ledger, server, proxy)
+
+
+def _release_world(world: World) -> None:
+    if not world.alive:
+        return
+    world.settle_and_reset()
+    with _worlds_lock:
+        _idle_worlds.append(world)
+
+
 class Kit:
-    """Everything the booking service lives among, started fresh: close() stops and deletes it all.
+    """Everything the booking service lives among, fresh: close() stops the kit's services and deletes its data.
 
     - `db`: a throwaway database ("sqlite" file or a "postgresql" schema); `new_database()` makes another;
     - `world`: the simulated payments service and identity provider (one server); `ledger` its charges;
       `identity` the keys and tokens; `proxy`, a fault proxy in front of the payments service, which the
       booking service calls (`proxy.set(latency_ms=...)`, `proxy.down()`, ...);
     - `tracing`: where every service's spans go; `bus`: where the outbox relay publishes; `clock`: a clock to move.
+
+    The world's servers outlive a closed kit: reset, they serve the next kit of this kernel (a test suite opens
+    dozens), and stop when the kernel exits.
     """
 
     def __init__(self, name: str = "capstone", kind: str = "sqlite") -> None:
         self.name = name
-        self.tracing = Tracing()
-        self.identity = Identity(ISSUER, AUDIENCE)
-        self.ledger = Ledger()
+        self._world = _take_world()
+        self.tracing, self.identity, self.ledger = self._world.tracing, self._world.identity, self._world.ledger
+        self.world, self.proxy = self._world.server, self._world.proxy
         self.bus = EventBus()
         self.clock = AdjustableClock()
         self._databases: list[Database] = []
         self._services: list[Service] = []
-        self.world = serve(make_world_app(self.identity, self.ledger, self.tracing), name=f"{name}-world", quiet=True)
-        self.proxy = fault_proxy(self.world.port, name=f"{name}-payments")
-        quiet_disconnects(self.proxy)
+        self._closed = False
         self.db = self.new_database(kind)
         self.settings = Settings(database_url=self.db.engine.url.render_as_string(hide_password=True), payments_url=self.proxy.url,
                                  jwks_url=f"{self.world.url}/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE)
@@ -132,12 +191,14 @@ class Kit:
         return service
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         for service in self._services:
             service.stop()
-        self.proxy.stop()
-        self.world.stop()
         for db in self._databases:
             db.close()
+        _release_world(self._world)
 
     def __enter__(self) -> Kit:
         return self

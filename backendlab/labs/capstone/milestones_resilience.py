@@ -225,7 +225,12 @@ def _payments_breaker(cls: Any, full: bool) -> None:
 
 
 def payments_drills(cls: Any) -> None:
-    """The fault drills through the fault proxy with your client in the course's service: never a 500."""
+    """The fault drills through the fault proxy with your client in the course's service: never a 500.
+
+    The drills start only for a client that keeps its contract (the two milestones before, on simulated time): a
+    drill of a client that is known to be wrong would cost seconds and prove nothing new."""
+    payments_retries(cls)
+    payments_breaker(cls)
     kit = Kit("capstone-grade-drills")
     try:
         with quiet("your PaymentsClient"):
@@ -371,8 +376,10 @@ def _cache_concurrency(cls: Any) -> None:
 
 
 def cache_under_load(cls: Any, seconds: float = 4.0) -> None:
-    """Your cache in the course's service: reads hit it and are fresh after a booking (cheap checks first); then one
-    Locust run alternating with the reference service: reads' p99 within P99_RATIO, errors within 1 %."""
+    """Your cache in the course's service under load. First the cheap checks: the cache's contract (the milestone
+    before), then through the service — reads hit the cache and are fresh after a booking. Then one Locust run
+    alternating with the reference service: reads' p99 within P99_RATIO x the reference's, errors within 1 %."""
+    cache_contract(cls)  # the load test starts only for a cache that keeps its contract: correctness before speed
     kit = Kit("capstone-grade-load")
     try:
         with quiet("your AvailabilityCache"):

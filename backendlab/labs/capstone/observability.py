@@ -231,6 +231,11 @@ def parse_metrics(text: str) -> list[dict[str, Any]]:
             for family in text_string_to_metric_families(text) for s in family.samples]
 
 
+def prometheus_text(app: Any) -> str:
+    """The Prometheus text an assembled app's /metrics would serve (read from its registry, no request needed)."""
+    return generate_latest(app.state.tel.registry).decode()
+
+
 def metric_sum(rows: list[dict[str, Any]], name: str, **labels: str) -> float:
     return sum(r["value"] for r in rows if r["name"] == name and all(r["labels"].get(k) == v for k, v in labels.items()))
 
