@@ -241,9 +241,103 @@ GUARD = [
         "                await self.inner(scope, counted, send)", "                await self.inner(scope, receive, send)"))),
 ]
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 5 — PaymentsClient
+# ---------------------------------------------------------------------------------------------------------------
+PAYMENTS = [
+    ("retries at once: no backoff sleep", mutate("payments_client", ("            self.sleep(delay)\n", ""))),
+    ("retries a declined card (402)", mutate("payments_client", (
+        "if r.status_code not in capstone.RETRYABLE_STATUSES:", "if r.status_code not in capstone.RETRYABLE_STATUSES + (402,):"))),
+    ("exponential backoff without jitter", mutate("payments_client", (
+        "delay = self.rng.uniform(0, min(capstone.BACKOFF_CAP_S, capstone.BACKOFF_BASE_S * 2 ** (attempts - 1)))",
+        "delay = min(capstone.BACKOFF_CAP_S, capstone.BACKOFF_BASE_S * 2 ** (attempts - 1))"))),
+    ("one attempt too many (> instead of >=)", mutate("payments_client", (
+        "if attempts >= capstone.MAX_ATTEMPTS or", "if attempts > capstone.MAX_ATTEMPTS or"))),
+    ("ignores Retry-After", mutate("payments_client", (
+        """            if wait_at_least is not None:
+                delay = max(delay, wait_at_least)
+""", ""))),
+    ("waits out a Retry-After longer than the call's budget", mutate("payments_client", (
+        """            if self.clock() - start + delay > capstone.CALL_BUDGET_S:
+                return capstone.Charge("unavailable", None, attempts)
+""", ""))),
+    ("a new Idempotency-Key per attempt: a lost answer means a second charge", mutate("payments_client", (
+        'headers={"Idempotency-Key": booking_id}', 'headers={"Idempotency-Key": f"{booking_id}-{attempts}"}'))),
+    ("no timeout per attempt: the HTTP client's default (5 s) applies", mutate("payments_client", (
+        "headers={\"Idempotency-Key\": booking_id}, timeout=capstone.ATTEMPT_TIMEOUT_S)", "headers={\"Idempotency-Key\": booking_id})"))),
+    ("catches refused connections only: a timeout escapes and becomes a 500", mutate("payments_client", (
+        "            except httpx.HTTPError:", "            except httpx.ConnectError:"))),
+    ("the breaker never half-opens: once open, open for good", mutate("payments_client", (
+        """                if self.clock() - self._opened_at < capstone.BREAKER_OPEN_S:
+                    return False""", """                return False"""))),
+    ("half-open lets every concurrent call through, not one trial", mutate("payments_client", (
+        """                if self._trial:
+                    return False
+""", ""))),
+    ("a declined card counts as a failure for the breaker", mutate("payments_client", (
+        "                    self._record(ok=True)  # the service answered: it works",
+        "                    self._record(ok=r.status_code != 402)"))),
+    ("opens only after more failures than the threshold (> instead of >=)", mutate("payments_client", (
+        "self._failures >= capstone.BREAKER_THRESHOLD:", "self._failures > capstone.BREAKER_THRESHOLD:"))),
+    ("times the open state from the first failure of the streak, not from the opening", mutate("payments_client", (
+        """            self._failures += 1
+""", """            self._failures += 1
+            if self._failures == 1:
+                self._opened_at = self.clock()
+"""), ('self.state, self._opened_at = "open", self.clock()', 'self.state = "open"'))),
+]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 6 — AvailabilityCache
+# ---------------------------------------------------------------------------------------------------------------
+CACHE = [
+    ("never expires: no TTL check", mutate("availability_cache", (
+        "if entry is not None and self.clock() < entry[0]:", "if entry is not None:"))),
+    ("still fresh at exactly ttl_s (<= instead of <)", mutate("availability_cache", (
+        "if entry is not None and self.clock() < entry[0]:", "if entry is not None and self.clock() <= entry[0]:"))),
+    ("unbounded: never evicts", mutate("availability_cache", (
+        """                while len(self._data) > self.max_entries:
+                    self._data.popitem(last=False)
+""", ""))),
+    ("evicts in insertion order: a read does not refresh recency (FIFO, not LRU)", mutate("availability_cache", (
+        """                self._data.move_to_end(key)
+                self._hits += 1""", """                self._hits += 1"""))),
+    ("treats a cached None as a miss: unknown events hit the database every time", mutate("availability_cache", (
+        "if entry is not None and self.clock() < entry[0]:", "if entry is not None and entry[1] is not None and self.clock() < entry[0]:"))),
+    ("caches a failed load as None", mutate("availability_cache", (
+        """            pending.set_exception(exc)
+            raise""", """                self._data[key] = (self.clock() + self.ttl_s, None)
+            pending.set_result(None)
+            return None"""))),
+    ("no single flight: every concurrent miss loads (a stampede)", mutate("availability_cache", (
+        "            owner = pending is None\n", "            owner, pending = True, None\n"))),
+    ("holds the lock while loading: one slow key blocks every other", mutate("availability_cache", (
+        "            value = load()\n", "            with self._lock:\n                value = load()\n"))),
+    ("keeps a load that an invalidation overtook", mutate("availability_cache", (
+        "            if self._generation.get(key, 0) == generation:  # no invalidation since the load began",
+        "            if True:"))),
+    ("invalidate() forgets nothing: the entry lives until its TTL", mutate("availability_cache", (
+        """        with self._lock:
+            self._data.pop(key, None)
+            self._generation[key] = self._generation.get(key, 0) + 1
+            self._loading.pop(key, None)""", "        pass"))),
+    ("all caches share one dictionary", mutate("availability_cache", (
+        "class AvailabilityCache:", "_SHARED: OrderedDict = OrderedDict()\n\n\nclass AvailabilityCache:"), (
+        "        self._data: OrderedDict = OrderedDict()  # key -> (fresh until, value)", "        self._data = _SHARED"))),
+    ("reads time.time() instead of the injected clock", mutate("availability_cache", (
+        "if entry is not None and self.clock() < entry[0]:", "if entry is not None and time.time() < entry[0]:"))),
+    ("keys entries by the key's first element: every ('event', id) shares one entry", mutate("availability_cache", (
+        '''        with self._lock:
+            entry = self._data.get(key)''', '''        key = key[0] if isinstance(key, tuple) else key
+        with self._lock:
+            entry = self._data.get(key)'''))),
+]
+
 WRONG_ANSWERS = {
     "booking_store": STORE,
     "booking_api": API,
     "observability": OBSERVABILITY,
     "security_guard": GUARD,
+    "payments_client": PAYMENTS,
+    "availability_cache": CACHE,
 }
