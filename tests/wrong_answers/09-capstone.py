@@ -117,7 +117,8 @@ OUTCOMES = '''            elif charge.outcome == "declined":
 '''
 
 API = [
-    ("payments unavailable answered with a 503 problem instead of 202 pending_payment", mutate("booking_api", (OUTCOMES, OUTCOMES + '''            else:
+    ("payments unavailable answered with a 503 problem instead of 202 pending_payment",
+     mutate("booking_api", (OUTCOMES, OUTCOMES + '''            else:
                 return JSONResponse({"type": "about:blank", "title": "Payments unavailable", "status": 503}, status_code=503,
                                     media_type="application/problem+json")
 '''))),
@@ -142,7 +143,8 @@ API = [
         return JSONResponse(booking, status_code=status, headers={"Location": f"/bookings/{booking['id']}"}
                             | ({} if created else {"Idempotent-Replayed": "true"}))'''))),
     ("no lifespan: the outbox relay never runs and payments is never closed", mutate("booking_api", (
-        'app = FastAPI(title="Bookings API", version="1.0.0", lifespan=lifespan)', 'app = FastAPI(title="Bookings API", version="1.0.0")'))),
+        'app = FastAPI(title="Bookings API", version="1.0.0", lifespan=lifespan)',
+        'app = FastAPI(title="Bookings API", version="1.0.0")'))),
     ("never starts the outbox relay: nothing is published while the service runs", mutate("booking_api", (
         "        parts.relay.start()\n", ""))),
     ("never closes the payments client at shutdown", mutate("booking_api", ("        parts.payments.close()\n", ""))),
@@ -153,7 +155,8 @@ API = [
     ("does not invalidate the cache after a change: stale seats for a second", mutate("booking_api", (
         '''        cache.invalidate(("event", event_id))
         cache.invalidate(("events",))''', "        pass"))),
-    ("lets an admin book seats", mutate("booking_api", ('Customer, Anyone, Admin = caller("customer"),', 'Customer, Anyone, Admin = caller("customer", "admin"),'))),
+    ("lets an admin book seats",
+     mutate("booking_api", ('Customer, Anyone, Admin = caller("customer"),', 'Customer, Anyone, Admin = caller("customer", "admin"),'))),
     ("checks ownership when reading but not when cancelling", mutate("booking_api", (
         'booking = store.cancel(visible(booking_id, who)["id"])', "booking = store.cancel(booking_id)"))),
 ]
@@ -167,7 +170,8 @@ CLIENT_SPAN = """            with tracer.start_as_current_span(request.method, k
 OBSERVABILITY = [
     ("sends no traceparent: the trace breaks at the downstream call", mutate("observability", (
         "                inject(request.headers)  # the CLIENT span is current: the downstream becomes its child\n", ""))),
-    ("injects before the CLIENT span starts: the downstream hangs off the SERVER span", mutate("observability", (CLIENT_SPAN, """            inject(request.headers)
+    ("injects before the CLIENT span starts: the downstream hangs off the SERVER span",
+     mutate("observability", (CLIENT_SPAN, """            inject(request.headers)
             with tracer.start_as_current_span(request.method, kind=SpanKind.CLIENT, attributes=attributes) as span:"""))),
     ("CLIENT spans from the global tracer provider: they never reach tel", mutate("observability", (
         'tracer = tel.tracer_provider.get_tracer("bookings.http")', 'tracer = trace.get_tracer("bookings.http")'))),
@@ -183,9 +187,11 @@ OBSERVABILITY = [
     ("counts and logs the /metrics scrapes too", mutate("observability", (
         'if scope["type"] != "http" or scope.get("path") == "/metrics":', 'if scope["type"] != "http":'))),
     ("the histogram keeps prometheus_client's default buckets", mutate("observability", (
-        "                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)", "                        registry=tel.registry)"))),
+        "                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)",
+        "                        registry=tel.registry)"))),
     ("trace ids logged as decimal integers", mutate("observability", (
-        '"trace_id": format(ctx.trace_id, "032x") if ctx.is_valid else None,', '"trace_id": str(ctx.trace_id) if ctx.is_valid else None,'))),
+        '"trace_id": format(ctx.trace_id, "032x") if ctx.is_valid else None,',
+        '"trace_id": str(ctx.trace_id) if ctx.is_valid else None,'))),
     ("no access-log line: only the service's own lines are logged", mutate("observability", (
         '                tel.logger.info("request", extra={**labels, "status": status, "duration_ms": round(seconds * 1000, 2)})\n', ""))),
     ("the formatter drops the record's extra fields", mutate("observability", (
@@ -203,13 +209,17 @@ FETCH = """            if now - self._fetched_at >= self.settings.jwks_cache_s o
 
 GUARD = [
     ("no audience check: a token minted for another service is accepted", mutate("security_guard", (
-        'options={"require": ["exp", "iat", "iss", "aud", "sub"]})', 'options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub"]})'))),
+        'options={"require": ["exp", "iat", "iss", "aud", "sub"]})',
+        'options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub"]})'))),
     ("takes the algorithm from the token's header", mutate("security_guard", (
         'algorithms=["RS256"],', 'algorithms=[jwt.get_unverified_header(token.strip()).get("alg", "RS256")],'))),
     ("trusts a key embedded in the token's header (jwk)", mutate("security_guard", (
         '            key = self._key(kid) if isinstance(kid, str) else None',
         """            header = jwt.get_unverified_header(token.strip())
-            key = RSAAlgorithm.from_jwk(json.dumps(header["jwk"])) if "jwk" in header else (self._key(kid) if isinstance(kid, str) else None)"""))),
+            if "jwk" in header:
+                key = RSAAlgorithm.from_jwk(json.dumps(header["jwk"]))
+            else:
+                key = self._key(kid) if isinstance(kid, str) else None"""))),
     ("fetches keys from the URL in the token's header (jku)", mutate("security_guard", (
         '            key = self._key(kid) if isinstance(kid, str) else None',
         """            header = jwt.get_unverified_header(token.strip())
@@ -303,7 +313,8 @@ CACHE = [
         """                self._data.move_to_end(key)
                 self._hits += 1""", """                self._hits += 1"""))),
     ("treats a cached None as a miss: unknown events hit the database every time", mutate("availability_cache", (
-        "if entry is not None and self.clock() < entry[0]:", "if entry is not None and entry[1] is not None and self.clock() < entry[0]:"))),
+        "if entry is not None and self.clock() < entry[0]:",
+        "if entry is not None and entry[1] is not None and self.clock() < entry[0]:"))),
     ("caches a failed load as None", mutate("availability_cache", (
         """            pending.set_exception(exc)
             raise""", """                self._data[key] = (self.clock() + self.ttl_s, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-
 from backendlab.labs.capstone.config import MAX_ERROR_RATIO, P99_RATIO
 from backendlab.labs.capstone.load import LoadComparison
 

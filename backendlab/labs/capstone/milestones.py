@@ -28,6 +28,24 @@ from backendlab.labs.capstone.milestones_secure import (
     observability_trace,
 )
 
-__all__ = ["attack_results", "check_attacks", "api_conformance", "available", "check_probes", "conformance_report", "api_retries", "api_shutdown", "cache_contract", "cache_under_load", "guard_limits", "guard_tokens",
-           "observability_metrics_logs", "observability_trace", "payments_breaker", "payments_drills", "payments_retries", "store_crud",
-           "store_races"]
+__all__ = [
+    "api_conformance",
+    "api_retries",
+    "api_shutdown",
+    "attack_results",
+    "available",
+    "cache_contract",
+    "cache_under_load",
+    "check_attacks",
+    "check_probes",
+    "conformance_report",
+    "guard_limits",
+    "guard_tokens",
+    "observability_metrics_logs",
+    "observability_trace",
+    "payments_breaker",
+    "payments_drills",
+    "payments_retries",
+    "store_crud",
+    "store_races",
+]

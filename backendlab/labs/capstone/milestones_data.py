@@ -57,7 +57,8 @@ def _store_crud(store_cls: Any, engine: Any, on: str, full: bool) -> None:
     check_equal(created, True, f"{on}created, for a new key")
     check_equal(sorted(first) if isinstance(first, dict) else first, BOOKING_KEYS, f"{on}the keys of the booking dict",
                 hint="Return capstone.booking_dict(row).")
-    check_true(bool(BOOKING_ID.match(str(first["id"]))), f"{on}a booking id like bkg_0123456789ab (capstone.new_id('bkg')), got {first['id']!r}")
+    check_true(bool(BOOKING_ID.match(str(first["id"]))),
+               f"{on}a booking id like bkg_0123456789ab (capstone.new_id('bkg')), got {first['id']!r}")
     check_equal({k: first[k] for k in ("event_id", "customer", "seats", "amount_cents", "status")},
                 {"event_id": concert["id"], "customer": "alice", "seats": 2, "amount_cents": 5_000, "status": "pending_payment"},
                 f"{on}the new booking (2 seats at 2 500 cents)")
@@ -68,8 +69,10 @@ def _store_crud(store_cls: Any, engine: Any, on: str, full: bool) -> None:
     check_equal((_seats(store, concert["id"]), len(store.outbox())), (8, 1), f"{on}(seats_left, outbox rows) after the replay")
     check_raises(KeyReused, store.book, concert["id"], "alice", 3, "key-0001", what=f"{on}the same key with 3 seats instead of 2")
     check_raises(KeyReused, store.book, talk["id"], "alice", 2, "key-0001", what=f"{on}the same key for another event")
-    bob, bob_created = answer(store.book, concert["id"], "bob", 2, "key-0001", hint="Keys belong to a customer: bob's key-0001 is not alice's.")
-    check_true(bob_created is True and bob["id"] != first["id"] and bob["customer"] == "bob", f"{on}bob's own booking with the key alice used")
+    bob, bob_created = answer(store.book, concert["id"], "bob", 2, "key-0001",
+                              hint="Keys belong to a customer: bob's key-0001 is not alice's.")
+    check_true(bob_created is True and bob["id"] != first["id"] and bob["customer"] == "bob",
+               f"{on}bob's own booking with the key alice used")
     check_raises(UnknownEvent, store.book, "evt_000000000000", "alice", 1, "key-0002", what=f"{on}book() of an unknown event")
     check_raises(SoldOut, store.book, talk["id"], "carol", 6, "key-0003", what=f"{on}6 seats of an event with 5 left")
     check_equal((_seats(store, talk["id"]), len(store.outbox())), (5, 2), f"{on}(seats_left, outbox rows) after refused bookings",
@@ -81,8 +84,10 @@ def _store_crud(store_cls: Any, engine: Any, on: str, full: bool) -> None:
     confirmed = answer(store.settle, first["id"], "confirmed")
     check_equal(confirmed, {**first, "status": "confirmed"}, f"{on}settle(booking, 'confirmed')")
     check_equal(_types(store)[-1], ("booking.confirmed", first["id"]), f"{on}the last outbox row after settle(..., 'confirmed')")
-    check_equal(answer(store.settle, first["id"], "rejected")["status"], "confirmed", f"{on}settle() of a booking that is no longer pending")
-    check_equal((_seats(store, concert["id"]), len(store.outbox())), (6, 4), f"{on}(seats_left, outbox rows) after settling a settled booking")
+    check_equal(answer(store.settle, first["id"], "rejected")["status"], "confirmed",
+                f"{on}settle() of a booking that is no longer pending")
+    check_equal((_seats(store, concert["id"]), len(store.outbox())), (6, 4),
+                f"{on}(seats_left, outbox rows) after settling a settled booking")
     if not full:
         return
     check_raises(UnknownBooking, store.settle, "bkg_000000000000", "confirmed", what=f"{on}settle() of an unknown booking")
@@ -131,7 +136,8 @@ def _store_listing(store: Any, on: str, made: list[dict[str, Any]], concert: dic
         report = answer(store.sales_report)
     got = [dict(r) if isinstance(r, dict) else r for r in report] if isinstance(report, list) else report
     check_equal(got, expected, f"{on}sales_report() (confirmed bookings only, best-selling first, every event)",
-                hint="LEFT JOIN bookings ON ... AND status = 'confirmed', GROUP BY the event; COALESCE(SUM(...), 0) for events without sales.")
+                hint="LEFT JOIN bookings ON ... AND status = 'confirmed', GROUP BY the event; "
+                     "COALESCE(SUM(...), 0) for events without sales.")
     check_equal((len(log.statements), "GROUP BY" in " ".join(log.statements).upper()), (1, True),
                 f"{on}(statements run, uses GROUP BY) by sales_report()", hint="One SQL statement with GROUP BY, not a query per event.")
 
@@ -232,7 +238,8 @@ def api_retries(create_app: Any, full: bool = True) -> None:
             check_equal((first.status_code, again.status_code), (201, 201), "(status, status of the retry) of one booking sent twice")
             check_equal(again.json(), first.json(), "the retry's body", hint="A retry returns the booking the first request made.")
             check_equal((kit.ledger.requests, kit.ledger.charged(first.json()["id"])), (1, 1),
-                        "(requests to payments, charges) for a booking and its retry", hint="Call payments only when store.book() created the booking.")
+                        "(requests to payments, charges) for a booking and its retry",
+                        hint="Call payments only when store.book() created the booking.")
             check_equal(c.get(f"/events/{opening}").json()["seats_left"], 38, "seats_left of Opening night right after booking 2 of 40",
                         hint="After a change, invalidate the cache entries ('event', id) and ('events',).")
             if not full:
@@ -254,20 +261,23 @@ def api_retries(create_app: Any, full: bool = True) -> None:
                         "(answers, distinct booking ids, bob's bookings) after 6 concurrent sends of one request")
             check_equal(sorted({r.status_code for r in results} - {201, 202}), [], "statuses other than 201/202 among those answers")
             other = _post(c, kit, "carol", opening, 2, "retry-0001")
-            check_true(other.status_code == 201 and other.json()["id"] != first.json()["id"], "carol's request with alice's key to make carol's own booking")
+            check_true(other.status_code == 201 and other.json()["id"] != first.json()["id"],
+                       "carol's request with alice's key to make carol's own booking")
             declined = _post(c, kit, "dave", events["Gala dinner"]["id"], 2, "retry-0003")
             check_equal((declined.status_code, declined.headers.get("content-type", "").split(";")[0]), (402, "application/problem+json"),
                         "(status, content type) of a declined payment")
             rejected = [b for b in store.bookings("dave", None, 10)]
             check_equal([b["status"] for b in rejected], ["rejected"], "dave's bookings after the decline")
-            check_equal(c.get(f"/events/{events['Gala dinner']['id']}").json()["seats_left"], 20, "Gala dinner's seats_left after the decline")
+            check_equal(c.get(f"/events/{events['Gala dinner']['id']}").json()["seats_left"], 20,
+                        "Gala dinner's seats_left after the decline")
             kit.proxy.down()
             try:
                 pending = _post(c, kit, "erin", opening, 1, "retry-0004")
             finally:
                 kit.proxy.up()
             check_equal((pending.status_code, pending.json().get("status"), pending.headers.get("location")),
-                        (202, "pending_payment", f"/bookings/{pending.json().get('id')}"), "(status, booking status, Location) with payments down")
+                        (202, "pending_payment",
+                         f"/bookings/{pending.json().get('id')}"), "(status, booking status, Location) with payments down")
             _pages(c, kit, opening)
     finally:
         kit.close()
@@ -328,12 +338,16 @@ def api_shutdown(create_app: Any, full: bool = True) -> None:
                 worker.join(10)
             response = box.get("response")
             check_true(response is not None and response.status_code in (201, 202),
-                       f"the booking in flight during shutdown to finish with 201/202 (got {box.get('error') or (response and response.status_code)})")
+                       "the booking in flight during shutdown to finish with 201/202 "
+                       f"(got {box.get('error') or (response and response.status_code)})")
             booking = response.json()
             check_true(not parts.relay.running, "the relay to be stopped after shutdown")
-            check_equal(store_unpublished(parts.store), 0, "unpublished outbox rows after shutdown", hint="Stop the relay with a flush in the lifespan's shutdown.")
-            check_true("booking.created" in kit.bus.types(booking["id"]), "the in-flight booking's booking.created event on the bus after shutdown")
-            check_true(getattr(parts.payments.http, "is_closed", False), "the payments client to be closed at shutdown (parts.payments.close())")
+            check_equal(store_unpublished(parts.store), 0, "unpublished outbox rows after shutdown",
+                        hint="Stop the relay with a flush in the lifespan's shutdown.")
+            check_true("booking.created" in kit.bus.types(booking["id"]),
+                       "the in-flight booking's booking.created event on the bus after shutdown")
+            check_true(getattr(parts.payments.http, "is_closed", False),
+                       "the payments client to be closed at shutdown (parts.payments.close())")
     finally:
         kit.close()
 
@@ -346,4 +360,5 @@ def fresh_key() -> str:
     return "k-" + uuid.uuid4().hex[:16]
 
 
-__all__ = ["BOOKING_KEYS", "api_conformance", "available", "check_probes", "conformance_report", "api_retries", "api_shutdown", "booking_dict", "fresh_key", "store_crud", "store_races"]
+__all__ = ["BOOKING_KEYS", "api_conformance", "available", "check_probes", "conformance_report", "api_retries", "api_shutdown",
+           "booking_dict", "fresh_key", "store_crud", "store_races"]

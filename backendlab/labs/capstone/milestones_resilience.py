@@ -108,11 +108,13 @@ def _payments_retries(cls: Any, full: bool) -> None:
                 "(method, path, Idempotency-Key header) of the request")
     check_equal(json.loads(request.content), {"booking_id": "bkg_0123456789ab", "amount_cents": 4_500}, "the request's JSON body")
     timeout = request.extensions.get("timeout", {})
-    check_equal({k: timeout.get(k) for k in ("connect", "read", "write", "pool")}, dict.fromkeys(("connect", "read", "write", "pool"), ATTEMPT_TIMEOUT_S),
+    check_equal({k: timeout.get(k) for k in ("connect", "read", "write", "pool")},
+                dict.fromkeys(("connect", "read", "write", "pool"), ATTEMPT_TIMEOUT_S),
                 "the attempt's timeouts", hint="Pass timeout=capstone.ATTEMPT_TIMEOUT_S to every request.")
     client, clock, down = _client(cls, [503, 503, "ok"])
     got = _charge(client)
-    check_equal((got.outcome, got.attempts, len(clock.sleeps)), ("captured", 3, 2), "(outcome, attempts, sleeps) after 503, 503, then success")
+    check_equal((got.outcome, got.attempts, len(clock.sleeps)), ("captured", 3, 2),
+                "(outcome, attempts, sleeps) after 503, 503, then success")
     check_equal({r.headers.get("idempotency-key") for r in down.requests}, {"bkg_0123456789ab"}, "the Idempotency-Key of every attempt",
                 hint="Every retry of one charge carries the same key: the payments service then charges once.")
     bounds = [min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** n) for n in range(2)]
@@ -121,7 +123,8 @@ def _payments_retries(cls: Any, full: bool) -> None:
     for script, expected, what in [(["declined"], Charge("declined", None, 1), "a 402 (declined): no retry"),
                                    ([400], Charge("unavailable", None, 1), "a 400: our bug, no retry"),
                                    ([409], Charge("unavailable", None, 1), "a 409: no retry"),
-                                   ([503, 503, 503, 503], Charge("unavailable", None, MAX_ATTEMPTS), "503 every time: at most MAX_ATTEMPTS"),
+                                   ([503, 503, 503, 503], Charge("unavailable", None, MAX_ATTEMPTS),
+                                    "503 every time: at most MAX_ATTEMPTS"),
                                    (["timeout", "timeout", "ok"], Charge("captured", "ch_0003", 3), "two timeouts, then success"),
                                    (["refused"] * 4, Charge("unavailable", None, MAX_ATTEMPTS), "connection refused every time")]:
         client, clock, down = _client(cls, script)
@@ -153,7 +156,8 @@ def _payments_retries(cls: Any, full: bool) -> None:
     first = sleeps[0]
     check_true(len(first) == 30 and min(first) < 0.2 * BACKOFF_BASE_S and max(first) > 0.8 * BACKOFF_BASE_S,
                f"full jitter: 30 first-retry sleeps spread over [0, {BACKOFF_BASE_S}] (got {len(first)}, min {min(first, default=0):.4f}, "
-               f"max {max(first, default=0):.4f})", hint="rng.uniform(0, min(cap, base * 2 ** (retry - 1))): not a constant, not base/2 + jitter.")
+               f"max {max(first, default=0):.4f})",
+               hint="rng.uniform(0, min(cap, base * 2 ** (retry - 1))): not a constant, not base/2 + jitter.")
     client, clock, down = _client(cls, ["timeout"] * 3)
     got = _charge(client)
     check_true(got.outcome == "unavailable" and clock() - 1000.0 <= CALL_BUDGET_S + ATTEMPT_TIMEOUT_S,
@@ -171,7 +175,8 @@ def _payments_breaker(cls: Any, full: bool) -> None:
     client, clock, down = _client(cls, [503] * 10)
     check_equal(getattr(client, "state", None), "closed", "state of a new client")
     first = _charge(client)
-    check_equal((first.outcome, first.attempts, client.state), ("unavailable", 3, "closed"), "(outcome, attempts, state) after 3 failed attempts")
+    check_equal((first.outcome, first.attempts, client.state), ("unavailable", 3, "closed"),
+                "(outcome, attempts, state) after 3 failed attempts")
     second = _charge(client)
     check_equal((second.outcome, second.attempts, client.state), ("unavailable", BREAKER_THRESHOLD - 3, "open"),
                 f"(outcome, attempts, state) when the {BREAKER_THRESHOLD}th failure in a row opens the breaker",
@@ -185,7 +190,8 @@ def _payments_breaker(cls: Any, full: bool) -> None:
     clock.advance(0.1)
     trial = _charge(client)
     check_equal((trial.outcome, trial.attempts, client.state), ("unavailable", 1, "open"),
-                "(outcome, attempts, state) when the half-open trial fails", hint="A failed trial opens the breaker again at once: no retry.")
+                "(outcome, attempts, state) when the half-open trial fails",
+                hint="A failed trial opens the breaker again at once: no retry.")
     clock.advance(BREAKER_OPEN_S + 0.1)
     down.script = []
     check_equal((_charge(client).outcome, client.state), ("captured", "closed"), "(outcome, state) when the trial succeeds")
@@ -274,7 +280,8 @@ def _cache_contract(cls: Any, full: bool) -> None:
     cache, clock = _new_cache(cls)
     load = Loader()
     first = answer(cache.get, "a", load)
-    check_true(answer(cache.get, "a", load) is first and load.calls == 1, "a second get() within ttl_s to return the cached value without loading")
+    check_true(answer(cache.get, "a", load) is first and load.calls == 1,
+               "a second get() within ttl_s to return the cached value without loading")
     clock.advance(0.999)
     check_equal((cache.get("a", load), load.calls), ({"version": 1}, 1), "(value, loads) 0.999 s after loading (ttl_s = 1)")
     clock.advance(0.001)
@@ -360,7 +367,8 @@ def _cache_concurrency(cls: Any) -> None:
         t.start()
     for t in pair:
         t.join(5)
-    check_equal(out, {"p": "p", "q": "q"}, "two keys loading at the same time", hint="Do not hold one lock while a load runs: keys load independently.")
+    check_equal(out, {"p": "p", "q": "q"}, "two keys loading at the same time",
+                hint="Do not hold one lock while a load runs: keys load independently.")
     gate = threading.Event()
     versions = Loader(wait=gate)
     box: dict[str, Any] = {}

@@ -62,7 +62,8 @@ def observability_trace(instrument: Any, traced_transport: Any, full: bool = Tru
             named = kit.tracing.wait_for(lambda s: any(x.name == "GET /events/{event_id}" for x in s))
             check_true(any(x.name == "GET /events/{event_id}" and x.kind == SpanKind.SERVER for x in named),
                        "a SERVER span named after the route TEMPLATE: 'GET /events/{event_id}'")
-            fresh = c.post("/bookings", json={"event_id": opening, "seats": 1}, headers={**kit.headers("tina"), "Idempotency-Key": "trace-0002"})
+            fresh = c.post("/bookings", json={"event_id": opening, "seats": 1},
+                           headers={**kit.headers("tina"), "Idempotency-Key": "trace-0002"})
             check_equal(fresh.status_code, 201, "POST /bookings without a traceparent")
             def complete_traces(spans: list[Any]) -> set[int]:
                 """Traces other than the first booking's that hold both a bookings and a payments SERVER span."""
@@ -103,9 +104,11 @@ def _linked(spans: list[Any], parent: str | None, what: str) -> None:
     check_true(bool(payments), f"the payments service's SERVER span in the same trace ({what})",
                hint="Inject the CLIENT span's context into the request headers (opentelemetry.propagate.inject(request.headers)).")
     check_equal(format(payments[0].parent.span_id, "016x") if payments[0].parent else None, format(clients[0].context.span_id, "016x"),
-                f"the parent of the payments SERVER span ({what}): the CLIENT span", hint="Inject while the CLIENT span is the current span.")
+                f"the parent of the payments SERVER span ({what}): the CLIENT span",
+                hint="Inject while the CLIENT span is the current span.")
     ids = {s.context.span_id for s in spans}
-    check_true(clients[0].parent is not None and clients[0].parent.span_id in ids, f"the CLIENT span's parent to be a span of the same trace ({what})")
+    check_true(clients[0].parent is not None and clients[0].parent.span_id in ids,
+               f"the CLIENT span's parent to be a span of the same trace ({what})")
     attrs = dict(clients[0].attributes or {})
     check_equal((attrs.get("http.request.method"), attrs.get("http.response.status_code")), ("POST", 201),
                 f"the CLIENT span's (http.request.method, http.response.status_code) ({what})")
@@ -114,7 +117,8 @@ def _linked(spans: list[Any], parent: str | None, what: str) -> None:
 def _error_spans(c: httpx.Client, kit: Kit, event_id: str, key: str, what: str) -> None:
     _, _, header = _traceparent()
     trace_id = header.split("-")[1]
-    r = c.post("/bookings", json={"event_id": event_id, "seats": 1}, headers={**kit.headers("tina"), "Idempotency-Key": key, "traceparent": header})
+    r = c.post("/bookings", json={"event_id": event_id, "seats": 1},
+               headers={**kit.headers("tina"), "Idempotency-Key": key, "traceparent": header})
     check_equal(r.status_code, 202, f"POST /bookings with {what}")
     spans = kit.tracing.wait_for(lambda s: any(x.kind == SpanKind.SERVER and _service(x) == "bookings" for x in s), trace_id)
     clients = [s for s in spans if s.kind == SpanKind.CLIENT and _service(s) == "bookings"]
@@ -139,27 +143,32 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
                 c.get(path, headers={"traceparent": header})
             trace_id, _, header = _traceparent()
             traced.append(trace_id)
-            c.post("/bookings", json={"event_id": opening, "seats": 1}, headers={**kit.headers("uma"), "Idempotency-Key": "metric-001", "traceparent": header})
+            c.post("/bookings", json={"event_id": opening, "seats": 1},
+                   headers={**kit.headers("uma"), "Idempotency-Key": "metric-001", "traceparent": header})
             c.post("/bookings", json={"event_id": opening, "seats": 1}, headers={"Idempotency-Key": "metric-002"})
             scrape = c.get("/metrics")
             check_equal(scrape.status_code, 200, "GET /metrics")
             rows = parse_metrics(scrape.text)
 
             def count(**labels: str) -> float:
-                return sum(r["value"] for r in rows if r["name"] == "http_requests_total" and all(r["labels"].get(k) == v for k, v in labels.items()))
+                return sum(r["value"] for r in rows if r["name"] == "http_requests_total" and all(r["labels"].get(k) == v for k,
+                                                                                                  v in labels.items()))
 
             check_equal(count(method="GET", route="/events/{event_id}", status="200"), 2.0,
                         'http_requests_total{method="GET", route="/events/{event_id}", status="200"}',
                         hint="Label the route TEMPLATE (scope['route'].path after the app ran), never the raw path: one series per route.")
-            check_equal(count(method="GET", route="/events/{event_id}", status="404"), 1.0, 'http_requests_total{..., route="/events/{event_id}", status="404"}')
-            check_equal((count(method="POST", route="/bookings", status="201"), count(method="POST", route="/bookings", status="401")), (1.0, 1.0),
+            check_equal(count(method="GET", route="/events/{event_id}", status="404"), 1.0,
+                        'http_requests_total{..., route="/events/{event_id}", status="404"}')
+            check_equal((count(method="POST", route="/bookings", status="201"), count(method="POST", route="/bookings", status="401")),
+                        (1.0, 1.0),
                         "POST /bookings counted as 201 once and 401 once")
             if not full:
                 return
             routes = {r["labels"].get("route") for r in rows if r["name"] == "http_requests_total"}
             check_equal(sorted(r for r in routes if r is not None and ("evt_" in r or r == "/metrics")), [],
                         "route labels that are raw paths or /metrics", hint="/metrics is not counted; routes are templates.")
-            check_equal(count(method="GET", route="unmatched", status="404"), 1.0, 'http_requests_total{method="GET", route="unmatched", status="404"} for GET /nowhere')
+            check_equal(count(method="GET", route="unmatched", status="404"), 1.0,
+                        'http_requests_total{method="GET", route="unmatched", status="404"} for GET /nowhere')
             buckets = sorted({float(r["labels"]["le"]) for r in rows if r["name"] == "http_request_duration_seconds_bucket"})
             check_equal(buckets, [*LATENCY_BUCKETS_S, float("inf")], "the le buckets of http_request_duration_seconds",
                         hint="Histogram(..., buckets=capstone.LATENCY_BUCKETS_S)")
