@@ -64,7 +64,8 @@ def _smoke_app(create_app: Any) -> None:
     try:
         store = BookingStore(db.engine)
         http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(201, json={"charge_id": "ch_1"})), base_url="http://p.test")
-        parts = Parts(_settings(), store, PaymentsClient(http), Guard(_settings(), httpx.Client()), AvailabilityCache(),
+        no_idp = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)))
+        parts = Parts(_settings(), store, PaymentsClient(http), Guard(_settings(), no_idp), AvailabilityCache(),
                       OutboxRelay(store, EventBus()), Telemetry().logger)
         app = create_app(parts)
         if not getattr(app, "routes", None):

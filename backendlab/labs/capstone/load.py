@@ -9,9 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from backendlab.labs.capstone.config import MAX_ERROR_RATIO, P99_FLOOR_MS, P99_RATIO
+from backendlab.labs.capstone.kit import http_client
 from backendlab.labs.capstone.schema import recording
 from backendlab.servers.locust import run_locust
 
@@ -184,7 +183,7 @@ def cache_preflight(kit: Any, app: Any) -> list[str]:
     engine = app.state.parts.store.engine
     service = kit.serve(app, "preflight")
     try:
-        with httpx.Client(base_url=service.url, timeout=10.0) as c:
+        with http_client(base_url=service.url, timeout=10.0) as c:
             events = {e["name"]: e for e in c.get("/events").json()["items"]}
             opening = events["Opening night"]
             with recording(engine) as log:

@@ -16,7 +16,7 @@ from backendlab.checks import answer, check_equal, check_raises, check_true, qui
 from backendlab.labs.capstone.config import BadCursor, Conflict, KeyReused, SoldOut, UnknownBooking, UnknownEvent
 from backendlab.labs.capstone.conformance import check_conformance
 from backendlab.labs.capstone.integrity import race_for_last_seats, race_same_key
-from backendlab.labs.capstone.kit import Kit, assemble, running
+from backendlab.labs.capstone.kit import Kit, assemble, http_client, running
 from backendlab.labs.capstone.schema import StoreBase, booking_dict, database, recording
 
 BOOKING_KEYS = ["amount_cents", "created_at", "customer", "event_id", "id", "seats", "status"]
@@ -313,7 +313,7 @@ def api_shutdown(create_app: Any, full: bool = True) -> None:
     try:
         with quiet("your create_app"):
             service = kit.serve(app, "shutdown")
-            with httpx.Client(base_url=service.url, timeout=10.0) as c:
+            with http_client(base_url=service.url, timeout=10.0) as c:
                 check_equal(c.get("/health").status_code, 200, "GET /health")
                 check_true(parts.relay.running, "the outbox relay to run once the service started (start it in the lifespan)")
                 if not full:
