@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 COLORS = {"reference": "#4C72B0", "yours": "#DD8452"}
 
 
-def slo_figure(result: LoadComparison, title: str = "Reads under load: your service against the reference, same run") -> Figure:
+def slo_figure(result: LoadComparison, title: str = "Reads under load: your service and the reference, same run") -> Figure:
     """Left: p50/p95/p99 of the reads per target, with the allowed p99 (P99_RATIO x the reference's, floor included).
     Right: the error ratio per target against the allowed 1 %."""
     import matplotlib.pyplot as plt

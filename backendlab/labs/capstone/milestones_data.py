@@ -234,11 +234,12 @@ def api_retries(create_app: Any, full: bool = True) -> None:
             opening = events["Opening night"]["id"]
             check_equal(c.get(f"/events/{opening}").json()["seats_left"], 40, "seats_left of Opening night before any booking")
             first = _post(c, kit, "alice", opening, 2, "retry-0001")
+            calls = kit.ledger.requests  # one, or more if a busy machine made an attempt time out (its retry is a replay)
             again = _post(c, kit, "alice", opening, 2, "retry-0001")
             check_equal((first.status_code, again.status_code), (201, 201), "(status, status of the retry) of one booking sent twice")
             check_equal(again.json(), first.json(), "the retry's body", hint="A retry returns the booking the first request made.")
-            check_equal((kit.ledger.requests, kit.ledger.charged(first.json()["id"])), (1, 1),
-                        "(requests to payments, charges) for a booking and its retry",
+            check_equal((kit.ledger.requests - calls, kit.ledger.charged(first.json()["id"])), (0, 1),
+                        "(requests to payments caused by the retry, charges of the booking)",
                         hint="Call payments only when store.book() created the booking.")
             check_equal(c.get(f"/events/{opening}").json()["seats_left"], 38, "seats_left of Opening night right after booking 2 of 40",
                         hint="After a change, invalidate the cache entries ('event', id) and ('events',).")

@@ -385,8 +385,8 @@ def _cache_concurrency(cls: Any) -> None:
 
 def cache_under_load(cls: Any, seconds: float = 4.0) -> None:
     """Your cache in the course's service under load. First the cheap checks: the cache's contract (the milestone
-    before), then through the service — reads hit the cache and are fresh after a booking. Then one Locust run
-    alternating with the reference service: reads' p99 within P99_RATIO x the reference's, errors within 1 %."""
+    before), then through the service — reads hit the cache and are fresh after a booking. Then one Locust run that
+    loads it and the reference service together: reads' p99 within P99_RATIO x the reference's, errors within 1 %."""
     cache_contract(cls)  # the load test starts only for a cache that keeps its contract: correctness before speed
     kit = Kit("capstone-grade-load")
     try:
@@ -399,6 +399,6 @@ def cache_under_load(cls: Any, seconds: float = 4.0) -> None:
                                         seconds=seconds)
         print(result.table())
         for problem in result.problems:
-            check_true(False, problem, hint="Measured in the same run as the course's reference service, alternating every 0.5 s.")
+            check_true(False, problem, hint="Measured in the same run as the course's reference service, under the same load.")
     finally:
         kit.close()
