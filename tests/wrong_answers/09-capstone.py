@@ -70,13 +70,6 @@ STORE = [
     ("takes the seats unconditionally and relies on the CHECK constraint: IntegrityError instead of SoldOut",
      mutate("booking_store", (TAKE_SEATS, """
                 s.execute(update(Event).where(Event.id == event_id).values(seats_left=Event.seats_left - seats))"""))),
-    ("a threading.Lock per store around read-check-write: safe in one process, oversells across replicas",
-     mutate("booking_store", (TAKE_SEATS, """
-                with self.__dict__.setdefault("_lock", __import__("threading").Lock()):
-                    left = s.scalar(select(Event.seats_left).where(Event.id == event_id))
-                    if left < seats:
-                        raise capstone.SoldOut(event_id)
-                    s.execute(update(Event).where(Event.id == event_id).values(seats_left=left - seats))"""))),
     ("a replay ignores the body: the same key with other seats returns the first booking", mutate("booking_store", (
         '''        if existing.event_id != event_id or existing.seats != seats:
             raise capstone.KeyReused(existing.idempotency_key)
@@ -84,8 +77,6 @@ STORE = [
     ("looks a key up by key alone: another customer's key returns someone else's booking", mutate("booking_store", (
         "select(Booking).where(Booking.customer == customer, Booking.idempotency_key == key)",
         "select(Booking).where(Booking.idempotency_key == key)"))),
-    ("sold out when exactly the seats asked are left (> instead of >=)", mutate("booking_store", (
-        "Event.seats_left >= seats)", "Event.seats_left > seats)"))),
     ("cancelling twice gives the seats back twice", mutate("booking_store", (
         'Booking.status.in_(("pending_payment", "confirmed")))', 'Booking.status != "rejected")'))),
     ("a rejected payment keeps the seats taken", mutate("booking_store", (
@@ -93,11 +84,8 @@ STORE = [
                     s.execute(update(Event).where(Event.id == booking.event_id)
                               .values(seats_left=Event.seats_left + booking.seats))
 ''', ""))),
-    ("pages start WITH the booking named by `after`", mutate("booking_store", ("Booking.seq > position", "Booking.seq >= position"))),
     ("the sales report counts every booking, not only confirmed ones", mutate("booking_store", (
         " AND b.status = 'confirmed'", ""))),
-    ("the sales report's inner join drops events that sold nothing", mutate("booking_store", (
-        "LEFT JOIN bookings b", "JOIN bookings b"))),
     ("the sales report runs one query per event (N+1)", mutate("booking_store", ('''        with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(report)]''', '''        rows = []
         with self.Session() as s:
@@ -128,15 +116,8 @@ API = [
     ("replays carry no Idempotent-Replayed header", mutate("booking_api", (
         "        return capstone.booking_response(booking, replayed=not created)",
         "        return capstone.booking_response(booking, replayed=False)"))),
-    ("a missing Idempotency-Key gets a made-up one instead of a 400", mutate("booking_api", (
-        '''        if key is None or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key):
-            raise capstone.MissingIdempotencyKey()''', '''        key = key or capstone.new_id("key")'''))),
     ("any customer may read any booking (no ownership check)", mutate("booking_api", (
         'if booking is None or (who.role != "admin" and booking["customer"] != who.subject):', "if booking is None:"))),
-    ("next_cursor whenever a page is full: an empty last page", mutate("booking_api", (
-        "rows = store.bookings(None if who.role == \"admin\" else who.subject, after, limit + 1)",
-        "rows = store.bookings(None if who.role == \"admin\" else who.subject, after, limit)"), (
-        "if len(rows) > limit else None", "if len(rows) == limit else None"))),
     ("a declined payment answered 201 with the rejected booking instead of a 402 problem", mutate("booking_api", (
         "        return capstone.booking_response(booking, replayed=not created)",
         '''        status = 202 if booking["status"] == "pending_payment" else 201
@@ -155,8 +136,6 @@ API = [
     ("does not invalidate the cache after a change: stale seats for a second", mutate("booking_api", (
         '''        cache.invalidate(("event", event_id))
         cache.invalidate(("events",))''', "        pass"))),
-    ("lets an admin book seats",
-     mutate("booking_api", ('Customer, Anyone, Admin = caller("customer"),', 'Customer, Anyone, Admin = caller("customer", "admin"),'))),
     ("checks ownership when reading but not when cancelling", mutate("booking_api", (
         'booking = store.cancel(visible(booking_id, who)["id"])', "booking = store.cancel(booking_id)"))),
 ]
@@ -186,16 +165,11 @@ OBSERVABILITY = [
         'route = getattr(scope.get("route"), "path", None) or "unmatched"', 'route = scope["path"]'))),
     ("counts and logs the /metrics scrapes too", mutate("observability", (
         'if scope["type"] != "http" or scope.get("path") == "/metrics":', 'if scope["type"] != "http":'))),
-    ("the histogram keeps prometheus_client's default buckets", mutate("observability", (
-        "                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)",
-        "                        registry=tel.registry)"))),
     ("trace ids logged as decimal integers", mutate("observability", (
         '"trace_id": format(ctx.trace_id, "032x") if ctx.is_valid else None,',
         '"trace_id": str(ctx.trace_id) if ctx.is_valid else None,'))),
     ("no access-log line: only the service's own lines are logged", mutate("observability", (
         '                tel.logger.info("request", extra={**labels, "status": status, "duration_ms": round(seconds * 1000, 2)})\n', ""))),
-    ("the formatter drops the record's extra fields", mutate("observability", (
-        "        line.update({k: v for k, v in vars(record).items() if k not in self.STANDARD and k not in line})\n", ""))),
 ]
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -233,8 +207,6 @@ GUARD = [
     ("no issuer check: tokens from another tenant of the provider are accepted", mutate("security_guard", (
         DECODE, """            claims = jwt.decode(token.strip(), key, algorithms=["RS256"], audience=self.settings.audience,
                                 leeway=self.settings.leeway_s, options={"require": ["exp", "iat", "aud", "sub"]})"""))),
-    ("roles compared case-insensitively: 'Admin' reads the sales report", mutate("security_guard", (
-        'subject, role = claims.get("sub"), claims.get("role")', 'subject, role = claims.get("sub"), str(claims.get("role")).lower()'))),
     ("a token without a role is treated as a customer", mutate("security_guard", (
         'subject, role = claims.get("sub"), claims.get("role")', 'subject, role = claims.get("sub"), claims.get("role") or "customer"'))),
     ("refetches the JWKS for every unknown kid: random kids flood the identity provider", mutate("security_guard", (
