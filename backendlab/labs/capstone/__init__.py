@@ -1,10 +1,12 @@
-"""The capstone (module 09): one booking service built from your parts, and the suites a team would grade it with.
+"""The capstone (module 09): one bookings service built from your parts, and the suites a team would grade it with.
 
 One concern per file: config (settings, constants, errors), schema and store (persistence), contract and problems (the
 OpenAPI contract, problem details), api (the HTTP layer), observability, identity and guard (security), resilience
-(the payments client), cache, outbox, world (the simulated payments and identity server), kit (assembly), and the
-suites: conformance, attacks, drills, load, integrity; report writes the portfolio report. Notebooks and tests use
-the names re-exported here: `from backendlab.labs import capstone`.
+(the payments client), cache, outbox, world (the simulated payments and identity server), kit (the world, assembly),
+choose (your part or the reference), the suites — conformance, attacks, drills, load, integrity — the graded
+milestones (milestones_data, milestones_secure, milestones_resilience, milestones_cache, re-exported by milestones),
+and report and figures (the portfolio report). Notebooks and tests use the names re-exported here:
+`from backendlab.labs import capstone`.
 """
 
 from backendlab.labs.capstone.api import booking_response, create_app

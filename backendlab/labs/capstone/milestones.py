@@ -2,6 +2,7 @@
 full=True). Each runs your part inside the course's service and raises backendlab.checks.CheckFailed, with what was
 expected, what came back and a hint, at the first broken promise."""
 
+from backendlab.labs.capstone.milestones_cache import cache_contract, cache_under_load
 from backendlab.labs.capstone.milestones_data import (
     api_conformance,
     api_retries,
@@ -13,8 +14,6 @@ from backendlab.labs.capstone.milestones_data import (
     store_races,
 )
 from backendlab.labs.capstone.milestones_resilience import (
-    cache_contract,
-    cache_under_load,
     payments_breaker,
     payments_drills,
     payments_retries,
