@@ -1008,7 +1008,7 @@ BLIND_2026_11_30 = {
     "call_with_retries": [
         ("a method in lower case ('get') is never retried: the idempotent-method check ignores 'in any letter case'",
          _blind(_BLIND_RETRY, ('method.upper() in {"GET"', 'method in {"GET"'))),
-        # KEPT full marks when written
+        # caught since call_with_retries_waits_and_deadline
         ("Retry-After parsed with float(): '1.5' or '2.0' is slept instead of ignored (only whole seconds count)",
          _blind(_BLIND_RETRY, ('''        if told.isdigit():
             wait = float(int(told))
@@ -1017,7 +1017,7 @@ BLIND_2026_11_30 = {
             wait = float(told)
         except ValueError:
             wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))'''))),
-        # KEPT full marks when written
+        # caught since call_with_retries_waits_and_deadline
         ("rand() drawn for every retry, Retry-After or not: the jittered waits after a Retry-After use the wrong values",
          _blind(_BLIND_RETRY, ('''        if told.isdigit():
             wait = float(int(told))
@@ -1059,7 +1059,7 @@ BLIND_2026_11_30 = {
             self.opened_at = self.clock()
         if state == "open" or (state == "half-open" and self.trial_running):
             raise'''))),
-        # KEPT full marks when written
+        # caught since circuit_breaker_timing_and_trial
         ("the trial flag is cleared only when the trial returns: a trial that raises leaves every later call refused",
          _blind(_BLIND_BREAKER, ('''        try:
             try:
@@ -1109,7 +1109,7 @@ BLIND_2026_11_30 = {
                 ("        if not r.sismember(processed, event_id):", "        if event_id not in seen:"),
                 ("                pipe.sadd(processed, event_id)\n                pipe.execute()",
                  "                pipe.execute()\n                seen.add(event_id)"))),
-        # KEPT full marks when written
+        # caught since consume_batch_crashes_and_poison
         ("the dead letter's error is repr(exc) ('ValueError(...)'), not the exception's message",
          _blind(_BLIND_CONSUME, ('"error": str(exc)', '"error": repr(exc)'))),
         ("poison is dead-lettered but not acknowledged: it stays pending and is dead-lettered again by every takeover",
@@ -1119,7 +1119,7 @@ BLIND_2026_11_30 = {
 '''))),
         ("any exception from apply is treated as poison: a transient error is dead-lettered instead of left pending",
          _blind(_BLIND_CONSUME, ("except ValueError as exc:", "except Exception as exc:"))),
-        # KEPT full marks when written
+        # caught since consume_batch_crashes_and_poison
         ("new entries read with count, not the rest: a batch can handle up to twice `count` entries",
          _blind(_BLIND_CONSUME, ("count=count - len(entries))", "count=count)"), ("entries[:count]", "entries"))),
         ("claims pending entries whatever their idle time (min_idle_ms ignored): steals entries other consumers are handling",
@@ -1135,7 +1135,7 @@ BLIND_2026_11_30 = {
                      (order_id, customer, total_cents))
     with conn:
         conn.execute('''))),
-        # KEPT full marks when written
+        # caught since outbox_relay_one_transaction_in_order
         ("place_order commits at the end but never rolls back: after a failed insert the order stays in the open "
          "transaction and the next commit on the connection keeps it",
          _blind(_BLIND_OUTBOX, ('''    with conn:
@@ -1189,7 +1189,7 @@ BLIND_2026_11_30 = {
         ("break_even_rps does not pass init_ms and cold_share on: the break-even of a function with cold starts is too high",
          _blind(_BLIND_SERVERLESS, ("return function_monthly_cost(x, duration_ms, memory_mb, prices, init_ms, cold_share)",
                                     "return function_monthly_cost(x, duration_ms, memory_mb, prices)"))),
-        # KEPT full marks when written
+        # caught since serverless_break_even
         ("break_even_rps returns the int 0, not 0.0, when always_on_usd <= 0",
          _blind(_BLIND_SERVERLESS, ("    if always_on_usd <= 0:\n        return 0.0", "    if always_on_usd <= 0:\n        return 0"))),
         ("break_even_rps searches up to 10,000 rps only and returns the bound: large bills and all-zero prices get 10000",
@@ -1202,7 +1202,7 @@ BLIND_2026_11_30 = {
 '''))),
     ],
     "graceful_shutdown": [
-        # KEPT full marks when written
+        # caught since graceful_shutdown_bounded_and_local
         ("the grace period is given to uvicorn after the drain (timeout_graceful_shutdown=grace_s): the process exits "
          "up to drain_s + grace_s after SIGTERM",
          _blind(_BLIND_SHUTDOWN, ("timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))", "timeout_graceful_shutdown=grace_s)"),
@@ -1221,12 +1221,12 @@ BLIND_2026_11_30 = {
         guard.daemon = True
         guard.start()
 ''', ""))),
-        # KEPT full marks when written
+        # caught since graceful_shutdown_drains
         ("the drain window is hard-coded to 0.5 s instead of drain_s",
          _blind(_BLIND_SHUTDOWN, ("threading.Timer(drain_s, stop,", "threading.Timer(0.5, stop,"),
                 ("timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))",
                  "timeout_graceful_shutdown=max(0.1, grace_s - 0.5 - margin))"))),
-        # KEPT full marks when written
+        # caught since graceful_shutdown_drains
         ("keeps accepting new connections after the drain until the requests in flight are done, then exits",
          _blind(_BLIND_SHUTDOWN, ('''        threading.Timer(drain_s, stop, args=(sig, frame)).start()''', '''        def finish():
             import time
