@@ -772,3 +772,471 @@ WRONG_ANSWERS = {
         ("keeps serving for the drain but never flips readiness", SHUTDOWN_READY_NEVER_FLIPS),
     ],
 }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Blind red team, 2026-11-30 (written from the student notebook alone)
+# ---------------------------------------------------------------------------------------------------------------
+# Each list starts from a correct control answer written from the docstring (the _BLIND_* constants below, checked
+# against the visible tests) and changes ONE sentence of the contract, as a learner might.
+
+def _blind(control: str, *edits: tuple[str, str]) -> str:
+    """The control answer with each (old, new) edit applied; every `old` must occur in it."""
+    source = control
+    for old, new in edits:
+        assert old in source, f"blind edit does not apply: {old!r}"
+        source = source.replace(old, new)
+    return source
+
+
+_BLIND_RETRY = '''
+def call_with_retries(client: httpx.Client, method: str, url: str, *, headers: dict | None = None, json=None,
+                      max_attempts: int = 4, base_s: float = 0.1, cap_s: float = 2.0, deadline_s: float = 5.0,
+                      clock=time.monotonic, sleep=time.sleep, rand=random.random) -> httpx.Response:
+    """Send `method url` with `client`, retrying the failures that are safe and worth retrying."""
+    deadline = clock() + deadline_s
+    names = {name.lower() for name in (headers or {})}
+    retry_ok = method.upper() in {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"} or "idempotency-key" in names
+    attempt = 0
+    while True:
+        attempt += 1
+        response, error = None, None
+        try:
+            response = client.request(method, url, headers=headers, json=json, timeout=deadline - clock())
+        except httpx.TransportError as exc:
+            error = exc
+        if error is None and response.status_code not in (429, 502, 503, 504):
+            return response
+        if not retry_ok or attempt >= max_attempts:
+            if error is not None:
+                raise error
+            return response
+        told = response.headers.get("retry-after", "").strip() if response is not None else ""
+        if told.isdigit():
+            wait = float(int(told))
+        else:
+            wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))
+        if clock() + wait >= deadline:
+            if error is not None:
+                raise error
+            return response
+        sleep(wait)
+'''
+
+_BLIND_BREAKER = '''
+class CircuitBreaker:
+    """Fail fast while a dependency is down, and probe it now and then to notice that it recovered."""
+
+    def __init__(self, failure_threshold: int = 5, reset_timeout_s: float = 30.0, clock=time.monotonic,
+                 is_failure=lambda result: False) -> None:
+        self.failure_threshold = failure_threshold
+        self.reset_timeout_s = reset_timeout_s
+        self.clock = clock
+        self.is_failure = is_failure
+        self.failures = 0
+        self.opened_at = None
+        self.trial_running = False
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        if self.clock() - self.opened_at >= self.reset_timeout_s:
+            return "half-open"
+        return "open"
+
+    def _failed(self, trial: bool) -> None:
+        if trial:
+            self.opened_at = self.clock()
+            return
+        self.failures += 1
+        if self.failures >= self.failure_threshold:
+            self.opened_at = self.clock()
+
+    def call(self, fn, *args, **kwargs):
+        state = self.state
+        if state == "open" or (state == "half-open" and self.trial_running):
+            raise resilience.CircuitOpen("circuit open")
+        trial = state == "half-open"
+        if trial:
+            self.trial_running = True
+        try:
+            try:
+                result = fn(*args, **kwargs)
+            except Exception:
+                self._failed(trial)
+                raise
+            if self.is_failure(result):
+                self._failed(trial)
+            else:
+                self.failures = 0
+                self.opened_at = None
+            return result
+        finally:
+            if trial:
+                self.trial_running = False
+'''
+
+_BLIND_CONSUME = '''
+def consume_batch(r, stream: str, group: str, consumer: str, apply, *, dead_letter: str, count: int = 10,
+                  min_idle_ms: int = 60_000) -> list[str]:
+    """Handle up to `count` entries of `stream` as `consumer` of `group`, applying each event's effect exactly once."""
+    claimed = r.xautoclaim(stream, group, consumer, min_idle_time=min_idle_ms, start_id="0-0", count=count)[1]
+    entries = [(entry_id, fields) for entry_id, fields in claimed if fields]
+    if len(entries) < count:
+        got = r.xreadgroup(group, consumer, {stream: ">"}, count=count - len(entries))
+        if got:
+            entries += got[0][1]
+    processed = f"processed:{stream}:{group}"
+    handled = []
+    for entry_id, fields in entries[:count]:
+        event_id = fields["event_id"]
+        if not r.sismember(processed, event_id):
+            pipe = r.pipeline()
+            try:
+                apply(fields, pipe)
+            except ValueError as exc:
+                pipe.reset()
+                r.xadd(dead_letter, {**fields, "error": str(exc), "source_id": entry_id})
+            else:
+                pipe.sadd(processed, event_id)
+                pipe.execute()
+        r.xack(stream, group, entry_id)
+        handled.append(entry_id)
+    return handled
+'''
+
+_BLIND_OUTBOX = '''
+def place_order(conn: sqlite3.Connection, order_id: str, customer: str, total_cents: int) -> str:
+    """Insert the order (status 'placed') and its 'order-placed' event into the outbox in ONE transaction."""
+    event_id = resilience.new_event_id()
+    payload = json.dumps({"order_id": order_id, "customer": customer, "total_cents": total_cents})
+    with conn:
+        conn.execute("INSERT INTO orders (id, customer, total_cents, status) VALUES (?, ?, ?, 'placed')",
+                     (order_id, customer, total_cents))
+        conn.execute("INSERT INTO outbox (event_id, topic, payload, created_at, published_at) VALUES (?, ?, ?, ?, NULL)",
+                     (event_id, "order-placed", payload, time.time()))
+    return event_id
+
+
+def relay_outbox(conn: sqlite3.Connection, publish, batch: int = 100, now=time.time) -> int:
+    """Publish the outbox rows not yet published, oldest first (by id), at most `batch` of them."""
+    rows = conn.execute("SELECT id, event_id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?",
+                        (batch,)).fetchall()
+    published = 0
+    for row in rows:
+        publish(row["topic"], row["event_id"], json.loads(row["payload"]))
+        with conn:
+            conn.execute("UPDATE outbox SET published_at = ? WHERE id = ?", (now(), row["id"]))
+        published += 1
+    return published
+'''
+
+_BLIND_SERVERLESS = '''
+def cold_start_share(rps: float, keep_warm_s: float) -> float:
+    """The share of requests that find no warm instance and wait for a cold start."""
+    if rps < 0 or keep_warm_s < 0:
+        raise ValueError("rps and keep_warm_s must not be negative")
+    return math.exp(-rps * keep_warm_s)
+
+
+def function_monthly_cost(rps: float, duration_ms: float, memory_mb: float, prices: resilience.LambdaPrices,
+                          init_ms: float = 0.0, cold_share: float = 0.0) -> float:
+    """USD a month for a function that receives a steady `rps`, billed as `prices` says."""
+    requests = rps * prices.seconds_per_month
+    billed_ms = (1 - cold_share) * math.ceil(duration_ms) + cold_share * math.ceil(duration_ms + init_ms)
+    gb_seconds = requests * (memory_mb / 1024) * billed_ms / 1000
+    request_part = max(0.0, (requests - prices.free_requests) / 1e6 * prices.usd_per_million_requests)
+    duration_part = max(0.0, (gb_seconds - prices.free_gb_seconds) * prices.usd_per_gb_second)
+    return request_part + duration_part
+
+
+def break_even_rps(duration_ms: float, memory_mb: float, always_on_usd: float, prices: resilience.LambdaPrices,
+                   init_ms: float = 0.0, cold_share: float = 0.0) -> float:
+    """The smallest steady rps at which function_monthly_cost(...) reaches `always_on_usd` a month."""
+    if always_on_usd <= 0:
+        return 0.0
+
+    def cost(x):
+        return function_monthly_cost(x, duration_ms, memory_mb, prices, init_ms, cold_share)
+
+    low, high = 0.0, 1.0
+    while cost(high) < always_on_usd:
+        high *= 2
+        if high > 1e300:
+            return math.inf
+    for _ in range(400):
+        mid = (low + high) / 2
+        if cost(mid) >= always_on_usd:
+            high = mid
+        else:
+            low = mid
+        if high - low <= 1e-12 * high:
+            break
+    return high
+'''
+
+_BLIND_SHUTDOWN = '''
+def run_service(port: int, grace_s: float, drain_s: float) -> None:
+    """Serve the course's service with uvicorn on 127.0.0.1:`port` until SIGTERM, then shut down gracefully."""
+    import os
+    import threading
+
+    import uvicorn
+
+    app, state = make_app()
+    margin = min(0.3, grace_s / 4)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))
+    server = uvicorn.Server(config)
+    stop = server.handle_exit
+
+    def on_sigterm(sig, frame):
+        if not state.ready:
+            return
+        state.ready = False
+        threading.Timer(drain_s, stop, args=(sig, frame)).start()
+        guard = threading.Timer(grace_s - margin / 2, os._exit, args=(0,))
+        guard.daemon = True
+        guard.start()
+
+    server.handle_exit = on_sigterm
+    server.run()
+'''
+
+BLIND_2026_11_30 = {
+    "call_with_retries": [
+        ("a method in lower case ('get') is never retried: the idempotent-method check ignores 'in any letter case'",
+         _blind(_BLIND_RETRY, ('method.upper() in {"GET"', 'method in {"GET"'))),
+        # caught since call_with_retries_waits_and_deadline
+        ("Retry-After parsed with float(): '1.5' or '2.0' is slept instead of ignored (only whole seconds count)",
+         _blind(_BLIND_RETRY, ('''        if told.isdigit():
+            wait = float(int(told))
+        else:
+            wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))''', '''        try:
+            wait = float(told)
+        except ValueError:
+            wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))'''))),
+        # caught since call_with_retries_waits_and_deadline
+        ("rand() drawn for every retry, Retry-After or not: the jittered waits after a Retry-After use the wrong values",
+         _blind(_BLIND_RETRY, ('''        if told.isdigit():
+            wait = float(int(told))
+        else:
+            wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))''', '''        wait = rand() * min(cap_s, base_s * 2 ** (attempt - 1))
+        if told.isdigit():
+            wait = float(int(told))'''))),
+        ("a wait that ends exactly at the deadline is still taken (> instead of 'at or after')",
+         _blind(_BLIND_RETRY, ("if clock() + wait >= deadline:", "if clock() + wait > deadline:"))),
+        ("the deadline is measured with time.monotonic, not the injected clock: on a fake clock it never arrives",
+         _blind(_BLIND_RETRY, ("deadline = clock() + deadline_s", "deadline = time.monotonic() + deadline_s"),
+                ("timeout=deadline - clock())", "timeout=max(0.001, deadline - time.monotonic()))"),
+                ("if clock() + wait >= deadline:", "if time.monotonic() + wait >= deadline:"))),
+        ("the deadline is checked for jittered waits only: a long Retry-After is slept past the deadline",
+         _blind(_BLIND_RETRY, ('''            wait = float(int(told))
+        else:''', '''            sleep(float(int(told)))
+            continue
+        else:'''))),
+    ],
+    "circuit_breaker": [
+        ("a success does not reset the count in the closed state: failures are counted in total, not consecutively",
+         _blind(_BLIND_BREAKER, ('''            else:
+                self.failures = 0
+                self.opened_at = None''', '''            elif trial:
+                self.failures = 0
+                self.opened_at = None'''))),
+        ("the trial's success closes the breaker but leaves the failure count at the threshold: one failure reopens it",
+         _blind(_BLIND_BREAKER, ('''            else:
+                self.failures = 0
+                self.opened_at = None''', '''            else:
+                if not trial:
+                    self.failures = 0
+                self.opened_at = None'''))),
+        ("half-open lets every call through as a trial: calls made while the trial runs are not refused",
+         _blind(_BLIND_BREAKER, ('if state == "open" or (state == "half-open" and self.trial_running):', 'if state == "open":'))),
+        ("each refused call restarts the open period: a caller that keeps calling keeps the breaker open forever",
+         _blind(_BLIND_BREAKER, ('''        if state == "open" or (state == "half-open" and self.trial_running):
+            raise''', '''        if state == "open":
+            self.opened_at = self.clock()
+        if state == "open" or (state == "half-open" and self.trial_running):
+            raise'''))),
+        # caught since circuit_breaker_timing_and_trial
+        ("the trial flag is cleared only when the trial returns: a trial that raises leaves every later call refused",
+         _blind(_BLIND_BREAKER, ('''        try:
+            try:
+                result = fn(*args, **kwargs)
+            except Exception:
+                self._failed(trial)
+                raise
+            if self.is_failure(result):
+                self._failed(trial)
+            else:
+                self.failures = 0
+                self.opened_at = None
+            return result
+        finally:
+            if trial:
+                self.trial_running = False''', '''        try:
+            result = fn(*args, **kwargs)
+        except Exception:
+            self._failed(trial)
+            raise
+        self.trial_running = False
+        if self.is_failure(result):
+            self._failed(trial)
+        else:
+            self.failures = 0
+            self.opened_at = None
+        return result'''))),
+        ("recent failures kept in a class-level list: every breaker shares one failure count",
+         _blind(_BLIND_BREAKER, ('''class CircuitBreaker:
+    """Fail fast while a dependency is down, and probe it now and then to notice that it recovered."""
+''', '''class CircuitBreaker:
+    """Fail fast while a dependency is down, and probe it now and then to notice that it recovered."""
+
+    recent_failures = []
+'''), ("        self.failures = 0\n        self.opened_at = None\n        self.trial_running = False",
+       "        self.opened_at = None\n        self.trial_running = False"),
+                ('''        self.failures += 1
+        if self.failures >= self.failure_threshold:''', '''        self.recent_failures.append(self.clock())
+        if len(self.recent_failures) >= self.failure_threshold:'''),
+                ('''            else:
+                self.failures = 0''', '''            else:
+                self.recent_failures.clear()'''))),
+    ],
+    "consume_batch": [
+        ("processed event_ids kept in a local set: duplicates in one batch are skipped, but not across batches or consumers",
+         _blind(_BLIND_CONSUME, ("    handled = []\n", "    handled, seen = [], set()\n"),
+                ("        if not r.sismember(processed, event_id):", "        if event_id not in seen:"),
+                ("                pipe.sadd(processed, event_id)\n                pipe.execute()",
+                 "                pipe.execute()\n                seen.add(event_id)"))),
+        # caught since consume_batch_crashes_and_poison
+        ("the dead letter's error is repr(exc) ('ValueError(...)'), not the exception's message",
+         _blind(_BLIND_CONSUME, ('"error": str(exc)', '"error": repr(exc)'))),
+        ("poison is dead-lettered but not acknowledged: it stays pending and is dead-lettered again by every takeover",
+         _blind(_BLIND_CONSUME, ('''                r.xadd(dead_letter, {**fields, "error": str(exc), "source_id": entry_id})
+''', '''                r.xadd(dead_letter, {**fields, "error": str(exc), "source_id": entry_id})
+                continue
+'''))),
+        ("any exception from apply is treated as poison: a transient error is dead-lettered instead of left pending",
+         _blind(_BLIND_CONSUME, ("except ValueError as exc:", "except Exception as exc:"))),
+        # caught since consume_batch_crashes_and_poison
+        ("new entries read with count, not the rest: a batch can handle up to twice `count` entries",
+         _blind(_BLIND_CONSUME, ("count=count - len(entries))", "count=count)"), ("entries[:count]", "entries"))),
+        ("claims pending entries whatever their idle time (min_idle_ms ignored): steals entries other consumers are handling",
+         _blind(_BLIND_CONSUME, ("min_idle_time=min_idle_ms", "min_idle_time=0"))),
+    ],
+    "outbox_relay": [
+        ("place_order commits the order, then the outbox row: a failing outbox insert leaves the order without its event",
+         _blind(_BLIND_OUTBOX, ('''    with conn:
+        conn.execute("INSERT INTO orders (id, customer, total_cents, status) VALUES (?, ?, ?, 'placed')",
+                     (order_id, customer, total_cents))
+        conn.execute(''', '''    with conn:
+        conn.execute("INSERT INTO orders (id, customer, total_cents, status) VALUES (?, ?, ?, 'placed')",
+                     (order_id, customer, total_cents))
+    with conn:
+        conn.execute('''))),
+        # caught since outbox_relay_one_transaction_in_order
+        ("place_order commits at the end but never rolls back: after a failed insert the order stays in the open "
+         "transaction and the next commit on the connection keeps it",
+         _blind(_BLIND_OUTBOX, ('''    with conn:
+        conn.execute("INSERT INTO orders (id, customer, total_cents, status) VALUES (?, ?, ?, 'placed')",
+                     (order_id, customer, total_cents))
+        conn.execute("INSERT INTO outbox (event_id, topic, payload, created_at, published_at) VALUES (?, ?, ?, ?, NULL)",
+                     (event_id, "order-placed", payload, time.time()))
+''', '''    conn.execute("INSERT INTO orders (id, customer, total_cents, status) VALUES (?, ?, ?, 'placed')",
+                 (order_id, customer, total_cents))
+    conn.execute("INSERT INTO outbox (event_id, topic, payload, created_at, published_at) VALUES (?, ?, ?, ?, NULL)",
+                 (event_id, "order-placed", payload, time.time()))
+    conn.commit()
+'''))),
+        ("relay_outbox ignores `batch`: every pending row is published in one call",
+         _blind(_BLIND_OUTBOX, (" LIMIT ?\",\n                        (batch,))", "\")"))),
+        ("relay_outbox keeps going after a failed publish and re-raises at the end: later rows are published",
+         _blind(_BLIND_OUTBOX, ('''    published = 0
+    for row in rows:
+        publish(row["topic"], row["event_id"], json.loads(row["payload"]))
+''', '''    published, failure = 0, None
+    for row in rows:
+        try:
+            publish(row["topic"], row["event_id"], json.loads(row["payload"]))
+        except Exception as exc:
+            failure = failure or exc
+            continue
+'''), ("        published += 1\n    return published",
+                 "        published += 1\n    if failure is not None:\n        raise failure\n    return published"))),
+        ("relay_outbox stamps published_at with time.time(), not the injected now()",
+         _blind(_BLIND_OUTBOX, ("(now(), row[\"id\"])", "(time.time(), row[\"id\"])"))),
+        ("relay_outbox swallows a failed publish and returns the count so far: the exception does not propagate",
+         _blind(_BLIND_OUTBOX, ('''        publish(row["topic"], row["event_id"], json.loads(row["payload"]))
+''', '''        try:
+            publish(row["topic"], row["event_id"], json.loads(row["payload"]))
+        except Exception:
+            return published
+'''))),
+    ],
+    "serverless_model": [
+        ("cold_start_share raises ValueError for a negative rps only: a negative keep_warm_s returns a share above 1",
+         _blind(_BLIND_SERVERLESS, ("if rps < 0 or keep_warm_s < 0:", "if rps < 0:"))),
+        ("function_monthly_cost applies 'at least 0' to the total, not to each part: a request part below the free tier "
+         "subtracts from the duration part",
+         _blind(_BLIND_SERVERLESS, ("request_part = max(0.0, (requests - prices.free_requests) / 1e6 * prices.usd_per_million_requests)",
+                                    "request_part = (requests - prices.free_requests) / 1e6 * prices.usd_per_million_requests"),
+                ('''    duration_part = max(0.0, (gb_seconds - prices.free_gb_seconds) * prices.usd_per_gb_second)
+    return request_part + duration_part''', '''    duration_part = (gb_seconds - prices.free_gb_seconds) * prices.usd_per_gb_second
+    return max(0.0, request_part + duration_part)'''))),
+        ("function_monthly_cost hard-codes a month of 730 hours: right for the default prices only",
+         _blind(_BLIND_SERVERLESS, ("requests = rps * prices.seconds_per_month", "requests = rps * 730 * 3600"))),
+        ("break_even_rps does not pass init_ms and cold_share on: the break-even of a function with cold starts is too high",
+         _blind(_BLIND_SERVERLESS, ("return function_monthly_cost(x, duration_ms, memory_mb, prices, init_ms, cold_share)",
+                                    "return function_monthly_cost(x, duration_ms, memory_mb, prices)"))),
+        # caught since serverless_break_even
+        ("break_even_rps returns the int 0, not 0.0, when always_on_usd <= 0",
+         _blind(_BLIND_SERVERLESS, ("    if always_on_usd <= 0:\n        return 0.0", "    if always_on_usd <= 0:\n        return 0"))),
+        ("break_even_rps searches up to 10,000 rps only and returns the bound: large bills and all-zero prices get 10000",
+         _blind(_BLIND_SERVERLESS, ('''    low, high = 0.0, 1.0
+    while cost(high) < always_on_usd:
+        high *= 2
+        if high > 1e300:
+            return math.inf
+''', '''    low, high = 0.0, 10_000.0
+'''))),
+    ],
+    "graceful_shutdown": [
+        # caught since graceful_shutdown_bounded_and_local
+        ("the grace period is given to uvicorn after the drain (timeout_graceful_shutdown=grace_s): the process exits "
+         "up to drain_s + grace_s after SIGTERM",
+         _blind(_BLIND_SHUTDOWN, ("timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))", "timeout_graceful_shutdown=grace_s)"),
+                ('''        guard = threading.Timer(grace_s - margin / 2, os._exit, args=(0,))
+        guard.daemon = True
+        guard.start()
+''', ""))),
+        ("exits right after the drain (os._exit): requests still in flight are cut off",
+         _blind(_BLIND_SHUTDOWN, ("threading.Timer(drain_s, stop, args=(sig, frame)).start()",
+                                  "threading.Timer(drain_s, os._exit, args=(0,)).start()"))),
+        ("no bound on the wait for requests in flight: a long request keeps the process past grace_s",
+         _blind(_BLIND_SHUTDOWN, ('''    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))''',
+                                  '''    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")'''),
+                ('''        guard = threading.Timer(grace_s - margin / 2, os._exit, args=(0,))
+        guard.daemon = True
+        guard.start()
+''', ""))),
+        # caught since graceful_shutdown_drains
+        ("the drain window is hard-coded to 0.5 s instead of drain_s",
+         _blind(_BLIND_SHUTDOWN, ("threading.Timer(drain_s, stop,", "threading.Timer(0.5, stop,"),
+                ("timeout_graceful_shutdown=max(0.1, grace_s - drain_s - margin))",
+                 "timeout_graceful_shutdown=max(0.1, grace_s - 0.5 - margin))"))),
+        # caught since graceful_shutdown_drains
+        ("keeps accepting new connections after the drain until the requests in flight are done, then exits",
+         _blind(_BLIND_SHUTDOWN, ('''        threading.Timer(drain_s, stop, args=(sig, frame)).start()''', '''        def finish():
+            import time
+            while state.in_flight > 0:
+                time.sleep(0.01)
+            stop(sig, frame)
+
+        threading.Timer(drain_s, finish).start()'''))),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)
