@@ -1568,18 +1568,18 @@ BLIND_2026_11_30 = {
     "corrected_percentiles": [
         ("ints stay ints: the samples are not converted, so an int log gives int percentiles (not floats)",
          BLIND_CP_INTS_STAY_INTS),
-        # KEPT full marks when written
+        # caught since corrected_percentiles_contract
         ("no copy when there is nothing to back-fill: an interval <= 0 sorts the caller's list in place",
          BLIND_CP_SORTS_CALLERS_LIST_WITHOUT_CORRECTION),
         ("a negative interval raises ValueError instead of meaning no correction", BLIND_CP_NEGATIVE_INTERVAL_RAISES),
         ("back-fills L - kI while it is > 0, not while it is >= I", BLIND_CP_BACKFILL_DOWN_TO_ZERO),
-        # KEPT full marks when written
+        # caught since corrected_percentiles_backfills_the_stall
         ("percentiles rounded to 0.1 ms like the notebook's table, not the sample itself", BLIND_CP_ROUNDED_LIKE_THE_TABLE),
         ("numpy's method='nearest' (rounds the linear index (n-1)q/100) taken for the nearest rank", BLIND_CP_NUMPY_NEAREST),
     ],
     "stages_shape": [
         ("reads StagesShape.stages, so a subclass's or an instance's stages are ignored", BLIND_ST_READS_THE_CLASS_STAGES),
-        # KEPT full marks when written
+        # caught since stages_shape_follows_the_stages
         ("returns the stage's users as given (a float stays a float), not as an int", BLIND_ST_USERS_NOT_INT),
         ("a cursor that only moves forward: a run time that goes back (a restarted shape) keeps a later stage",
          BLIND_ST_FORWARD_ONLY_CURSOR),
@@ -1591,11 +1591,11 @@ BLIND_2026_11_30 = {
     "single_flight_cache": [
         ("a cached None counts as a miss: a missing product is loaded again on every get", BLIND_SF_NONE_IS_A_MISS),
         ("stores the time the load started, not when it finished", BLIND_SF_STORED_WHEN_THE_LOAD_STARTED),
-        # KEPT full marks when written
+        # caught since single_flight_cache_failures
         ("a failed load returns the old (expired) value to the waiters instead of the exception", BLIND_SF_STALE_ON_ERROR),
         ("one lock for all keys: loads of different keys run one after another", BLIND_SF_ONE_LOCK_FOR_ALL_KEYS),
         ("invalidate of a key that holds no value raises KeyError", BLIND_SF_INVALIDATE_UNKNOWN_KEY_RAISES),
-        # KEPT full marks when written
+        # caught since single_flight_cache_ttl
         ("ttl_s = 0 treated as no expiry: values are kept forever", BLIND_SF_ZERO_TTL_NEVER_EXPIRES),
     ],
     "fast_order_report": [
@@ -1604,9 +1604,9 @@ BLIND_2026_11_30 = {
         ("asks for every currency up front, including ones no order uses", BLIND_FR_EVERY_CURRENCY_UP_FRONT),
         ("keeps rates in a module-level dict: a later call reuses an earlier client's rates", BLIND_FR_RATES_KEPT_ACROSS_CALLS),
         ("sorts the caller's customers list in place for a binary search", BLIND_FR_SORTS_THE_CUSTOMERS),
-        # KEPT full marks when written
+        # caught since fast_order_report_five_times_faster
         ("fx.get(c) or rates.rate(c): a rate of 0.0 is asked for again on every order", BLIND_FR_ZERO_RATE_ASKED_AGAIN),
-        # KEPT full marks when written
+        # caught since fast_order_report_five_times_faster
         ("fixes only the rates; keeps the linear customer search, so it is not 5x faster with many customers",
          BLIND_FR_ONLY_THE_RATES_FIXED),
     ],
@@ -1615,19 +1615,19 @@ BLIND_2026_11_30 = {
         ("clips κ at 0 but reports a negative σ as it comes", BLIND_FU_SIGMA_NOT_CLIPPED),
         ("κ = 0 and σ = 0: divides by σ (ZeroDivisionError) instead of peak_x = inf", BLIND_FU_LINEAR_DIVIDES_BY_ZERO),
         ("clips σ and κ only in the report; the peak uses the negative estimates", BLIND_FU_PEAK_FROM_THE_RAW_ESTIMATES),
-        # KEPT full marks when written
+        # caught since fit_usl_recovers_the_parameters
         ("treats a small positive κ (< 1e-5) as 0: no peak where there is one", BLIND_FU_TINY_KAPPA_IS_ZERO),
         ("a negative estimate becomes its absolute value, not 0.0", BLIND_FU_ABS_NOT_ZERO),
     ],
     "regression_verdict": [
         ("one-sided z = inv_cdf(confidence) instead of inv_cdf((1 + confidence) / 2)", BLIND_RV_ONE_SIDED_Z),
-        # KEPT full marks when written
+        # caught since regression_verdict_statistics
         ("r as the ratio of arithmetic means, not of geometric means", BLIND_RV_ARITHMETIC_MEAN_RATIO),
         ("decides on the ratio and the tolerance only, ignoring the confidence interval", BLIND_RV_RATIO_ONLY),
         ("decides on the interval only, ignoring the tolerance", BLIND_RV_NO_TOLERANCE),
         ("checks only the baseline's length: a 1-value candidate raises ZeroDivisionError, not ValueError",
          BLIND_RV_ONLY_THE_BASELINE_CHECKED),
-        # KEPT full marks when written
+        # caught since regression_verdict_statistics
         ("v <= 0 lets NaN through (NaN is not positive): a NaN timing gives a verdict instead of ValueError",
          BLIND_RV_NAN_IS_ACCEPTED),
     ],
