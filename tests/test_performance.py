@@ -408,3 +408,9 @@ def test_interleaved_timings_take_turns_and_the_speedup_skips_zero_rounds() -> N
     assert math.isnan(perf.median_speedup([1.0], [0.0]))
     with pytest.raises(ValueError):
         perf.interleaved_timings({"a": lambda: None}, rounds=0)
+
+
+def test_the_reference_regression_verdict_refuses_nan_like_any_value_that_is_not_positive() -> None:
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError):
+            perf.regression_verdict([1.0, 1.1], [1.0, bad])

@@ -15,7 +15,7 @@ def ratio_interval(baseline: list[float], candidate: list[float], confidence: fl
     """(r, low, high): the ratio of geometric means candidate/baseline and its confidence interval, on log times."""
     if len(baseline) < 2 or len(candidate) < 2:
         raise ValueError("each sample needs at least 2 timings")
-    if min(baseline) <= 0 or min(candidate) <= 0:
+    if not all(v > 0 for v in [*baseline, *candidate]):  # NaN fails v > 0 too
         raise ValueError("timings must be positive")
     lb, lc = [math.log(v) for v in baseline], [math.log(v) for v in candidate]
     d = statistics.fmean(lc) - statistics.fmean(lb)
