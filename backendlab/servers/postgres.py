@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import glob
 import os
 import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from backendlab.servers.process import die_with_parent, free_port
 
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
@@ -178,18 +178,8 @@ def _run_as() -> dict[str, Any]:
     raise PostgresError("Running as root, and no `postgres` or `nobody` user exists to run PostgreSQL as (it refuses root).")
 
 
-_libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
-
-
-def _die_with_parent() -> None:  # runs in the child between fork and exec: the server gets SIGINT if the kernel dies
-    if _libc is not None and hasattr(_libc, "prctl"):
-        _libc.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_die_with_parent = die_with_parent(signal.SIGINT)  # PostgreSQL's "fast" shutdown if the kernel dies
+_free_port = free_port
 
 
 def _sweep_stale(max_age_s: float = 600.0) -> None:

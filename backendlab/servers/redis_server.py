@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from backendlab.servers.process import die_with_parent, free_port
 
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 5.0
@@ -153,18 +153,8 @@ def find_binary() -> Path | None:
     return None
 
 
-_libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
-
-
-def _die_with_parent() -> None:  # runs in the child between fork and exec: the server gets SIGTERM if the kernel dies
-    if _libc is not None and hasattr(_libc, "prctl"):
-        _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_die_with_parent = die_with_parent(signal.SIGTERM)
+_free_port = free_port
 
 
 def _start(name: str, settings: dict[str, str]) -> RedisServer:

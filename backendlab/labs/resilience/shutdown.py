@@ -4,12 +4,10 @@ SIGTERM, and watch it (readiness, in-flight requests, exit time). Every wait is 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import inspect
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,20 +22,10 @@ from typing import Any
 import httpx
 
 from backendlab.labs.resilience import shutdown_app
+from backendlab.servers.process import die_with_parent, free_port
 
 START_TIMEOUT_S = 20.0
-_libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
-
-
-def _die_with_parent() -> None:  # in the child, between fork and exec: SIGKILL if the kernel dies
-    if _libc is not None and hasattr(_libc, "prctl"):
-        _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_die_with_parent = die_with_parent(signal.SIGKILL)  # in the child: SIGKILL if the kernel dies
 
 
 def program_source(fn: Callable[..., Any], kwargs: dict[str, Any]) -> str:
