@@ -842,7 +842,7 @@ WRONG_ANSWERS = {
 # Each answer replaces the whole answer cell and violates one sentence of its docstring; reasons start with 'blind:'.
 BLIND_2026_11_30 = {
     'prediction_endpoint': [
-        # KEPT full marks when written
+        # caught since prediction_endpoint_contract
         ("blind: the model's score is returned as it comes back (no float()): an int or numpy score leaks through as-is", '''
 def make_prediction_app(model, deadline_s: float) -> FastAPI:
     """Scores with the model within the deadline; forgets that s must be a float."""
@@ -898,7 +898,7 @@ def make_prediction_app(model, deadline_s: float) -> FastAPI:
 
     return app
 '''),
-        # KEPT full marks when written
+        # caught since prediction_endpoint_deadline_fallback
         ("blind: the fallback always answers decision 'review' (degraded mode sends to a human) instead of ai.decision(rule score)", '''
 def make_prediction_app(model, deadline_s: float) -> FastAPI:
     """In degraded mode every payment goes to a human: decision 'review', whatever the rules say."""
@@ -938,7 +938,7 @@ def make_prediction_app(model, deadline_s: float) -> FastAPI:
 
     return app
 '''),
-        # KEPT full marks when written
+        # caught since prediction_endpoint_deadline_fallback
         ('blind: deadline hard-coded to 1 s (passes the visible 0.3 s and 2 s cases) instead of deadline_s', '''
 def make_prediction_app(model, deadline_s: float) -> FastAPI:
     """Uses a fixed one-second budget for the model, whatever deadline_s says."""
@@ -1022,7 +1022,7 @@ def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, 
         free, i = end, j
     return batches, latencies
 '''),
-        # KEPT full marks when written
+        # caught since micro_batching_calls_and_latency
         ("blind: latencies keep the inputs' type: integer arrivals and costs give int latencies, not floats", '''
 def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
     """Correct schedule, but latency = end - arrival without float()."""
@@ -1072,7 +1072,7 @@ def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, 
         free, i = end, j
     return batches, latencies
 '''),
-        # KEPT full marks when written
+        # caught since micro_batching_worker_and_edges
         ("blind: the caller's arrivals list is used as the queue and emptied (del queue[:n]): the input is mutated", '''
 def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
     """Pops served requests off the front of the queue, which is the caller's list."""
@@ -1155,7 +1155,7 @@ def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float
         out[name] = (psi, "drift" if psi >= alert else "warn" if psi >= warn else "ok")
     return out
 '''),
-        # KEPT full marks when written
+        # caught since drift_detector_psi_values
         ("blind: features reported in the order of current's keys (those also in reference), not reference's order", '''
 def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
     """Walks the current traffic's features and skips those the reference does not know."""
@@ -1226,7 +1226,7 @@ def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
 
     return app
 '''),
-        # KEPT full marks when written
+        # caught since streaming_relay_deadline_and_disconnect
         ('blind: the deadline clock starts when the upstream stream has opened (inside the generator), not when the request arrived', '''
 def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
     """Starts the deadline once the provider has answered the request's headers."""
@@ -1357,7 +1357,7 @@ def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
 
     return app
 '''),
-        # KEPT full marks when written
+        # caught since streaming_relay_tokens_in_order
         ('blind: the body is a plain dict: no ai.ChatIn, so an empty or extra-field body is relayed (200) instead of refused with 422', '''
 def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
     """Reads body["prompt"] from whatever JSON arrives."""
@@ -1398,7 +1398,7 @@ def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
 
     return app
 '''),
-        # KEPT full marks when written
+        # caught since streaming_relay_deadline_and_disconnect
         ('blind: the deadline checked only when an event arrives: the end comes late, after an extra token', '''
 def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
     """Per-read timeout of the client set to the deadline; elapsed time checked after each event."""
