@@ -1509,9 +1509,10 @@ class SemanticCache:
                 best, best_sim = ans, sim
         return best
 '''),
-        ('blind: first match wins: returns the first stored entry above the threshold, not the most similar', '''
+        # left out of the first commit (six per exercise); kept full marks; caught since semantic_cache_hits_and_misses
+        ('blind: an empty-string answer is treated as a miss (falsy check on the best answer)', '''
 class SemanticCache:
-    """Returns as soon as an entry is similar enough."""
+    """Returns the best answer only if it is truthy."""
 
     def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
         self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
@@ -1523,14 +1524,15 @@ class SemanticCache:
     def get(self, tenant: str, prompt: str) -> str | None:
         q = np.asarray(self.embed(prompt), dtype=float)
         now = self.clock()
+        best, best_sim = None, None
         for vec, ans, t in self.entries.get(tenant, []):
             if not now < t + self.ttl_s:
                 continue
             nq, nv = float(np.linalg.norm(q)), float(np.linalg.norm(vec))
             sim = 0.0 if nq == 0 or nv == 0 else float(q @ vec) / (nq * nv)
-            if sim >= self.threshold:
-                return ans
-        return None
+            if sim >= self.threshold and (best_sim is None or sim >= best_sim):
+                best, best_sim = ans, sim
+        return best or None
 '''),
         ('blind: ties go to the entry stored first (strict > when comparing with the best so far)', '''
 class SemanticCache:
@@ -1651,9 +1653,10 @@ def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
     except pydantic.ValidationError as exc:
         raise ai.UnsafeOutput("invalid arguments") from exc
 '''),
-        ('blind: the tool name is normalised (strip, lower case) before the allow-list lookup, not compared exactly', '''
+        # left out of the first commit (six per exercise); kept full marks; caught since output_guard_refuses_adversarial_outputs
+        ('blind: only json.JSONDecodeError is turned into UnsafeOutput: deeply nested input (RecursionError) escapes', '''
 def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
-    """Forgiving about the model's capitalisation and stray spaces in the tool name."""
+    """Catches the JSON decoder's own error, nothing else."""
     import pydantic
 
     if len(raw) > max_chars:
@@ -1672,17 +1675,12 @@ def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
 
     try:
         obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
-    except ai.UnsafeOutput:
-        raise
-    except (ValueError, RecursionError) as exc:
+    except json.JSONDecodeError as exc:
         raise ai.UnsafeOutput(str(exc)) from None
     if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
         raise ai.UnsafeOutput("not exactly tool and arguments")
     tool, args = obj["tool"], obj["arguments"]
-    if not isinstance(tool, str) or not isinstance(args, dict):
-        raise ai.UnsafeOutput("bad shape")
-    tool = tool.strip().lower()
-    if tool not in tools:
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
         raise ai.UnsafeOutput("tool not allowed")
     try:
         return tool, tools[tool].model_validate(args)
