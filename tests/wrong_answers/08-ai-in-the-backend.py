@@ -836,3 +836,966 @@ WRONG_ANSWERS = {
         ("duplicate keys checked only for 'tool', by counting in the text; NaN passes", GUARD_DUPLICATES_ONLY_FOR_TOOL),
     ],
 }
+
+
+# Blind red team, 2026-11-30 (written from the student notebook alone)
+# Each answer replaces the whole answer cell and violates one sentence of its docstring; reasons start with 'blind:'.
+BLIND_2026_11_30 = {
+    'prediction_endpoint': [
+        # caught since prediction_endpoint_contract
+        ("blind: the model's score is returned as it comes back (no float()): an int or numpy score leaks through as-is", '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Scores with the model within the deadline; forgets that s must be a float."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            s = await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s)
+            v, src = model.version, "model"
+        except Exception:
+            s, v, src = ai.rule_score(tx), ai.RULES_VERSION, "fallback"
+        return {"score": s, "decision": ai.decision(s), "model_version": v, "source": src}
+
+    return app
+'''),
+        ('blind: only the timeout falls back: a model that raises gives a 500', '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Falls back to the rules when the model is too slow; a crashing model is not expected."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            s = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            v, src = model.version, "model"
+        except asyncio.TimeoutError:
+            s, v, src = ai.rule_score(tx), ai.RULES_VERSION, "fallback"
+        return {"score": s, "decision": ai.decision(s), "model_version": v, "source": src}
+
+    return app
+'''),
+        ("blind: the decision re-implemented with > instead of ai.decision's >= at REVIEW_AT and BLOCK_AT", '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Writes its own thresholds: a score exactly at a threshold is treated as below it."""
+    app = FastAPI()
+
+    def decide(s: float) -> str:
+        if s > ai.BLOCK_AT:
+            return "block"
+        if s > ai.REVIEW_AT:
+            return "review"
+        return "allow"
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            s = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            v, src = model.version, "model"
+        except Exception:
+            s, v, src = ai.rule_score(tx), ai.RULES_VERSION, "fallback"
+        return {"score": s, "decision": decide(s), "model_version": v, "source": src}
+
+    return app
+'''),
+        # caught since prediction_endpoint_deadline_fallback
+        ("blind: the fallback always answers decision 'review' (degraded mode sends to a human) instead of ai.decision(rule score)", '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """In degraded mode every payment goes to a human: decision 'review', whatever the rules say."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            s = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            return {"score": s, "decision": ai.decision(s), "model_version": model.version, "source": "model"}
+        except Exception:
+            s = ai.rule_score(tx)
+            return {"score": s, "decision": "review", "model_version": ai.RULES_VERSION, "source": "fallback"}
+
+    return app
+'''),
+        ('blind: lenient body: unknown fields are dropped before validation, so an extra field is answered 200, not 422', '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Validates the known fields with ai.Transaction, but silently drops unknown ones instead of refusing them."""
+    from fastapi import HTTPException
+
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(body: dict) -> dict:
+        known = {k: v for k, v in body.items() if k in ai.Transaction.model_fields}
+        try:
+            tx = ai.Transaction(**known)
+        except Exception:
+            raise HTTPException(status_code=422, detail="invalid payment") from None
+        try:
+            s = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), deadline_s))
+            v, src = model.version, "model"
+        except Exception:
+            s, v, src = ai.rule_score(tx), ai.RULES_VERSION, "fallback"
+        return {"score": s, "decision": ai.decision(s), "model_version": v, "source": src}
+
+    return app
+'''),
+        # caught since prediction_endpoint_deadline_fallback
+        ('blind: deadline hard-coded to 1 s (passes the visible 0.3 s and 2 s cases) instead of deadline_s', '''
+def make_prediction_app(model, deadline_s: float) -> FastAPI:
+    """Uses a fixed one-second budget for the model, whatever deadline_s says."""
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict(tx: ai.Transaction) -> dict:
+        try:
+            s = float(await asyncio.wait_for(asyncio.to_thread(model.score, tx), timeout=1.0))
+            v, src = model.version, "model"
+        except Exception:
+            s, v, src = ai.rule_score(tx), ai.RULES_VERSION, "fallback"
+        return {"score": s, "decision": ai.decision(s), "model_version": v, "source": src}
+
+    return app
+'''),
+    ],
+    'micro_batching': [
+        ("blind: the max_wait_s timer starts when the worker becomes idle, not at the oldest request's arrival", '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Waits max_wait_s for company from the moment the worker is free (or the request arrived, if later)."""
+    n = len(arrivals)
+    batches, latencies = [], [0.0] * n
+    free = float("-inf")
+    i = 0
+    while i < n:
+        t_full = arrivals[i + max_batch - 1] if i + max_batch - 1 < n else float("inf")
+        t_wait = max(free, arrivals[i]) + max_wait_s
+        t = max(free, min(t_full, t_wait))
+        j = i
+        while j < n and j - i < max_batch and arrivals[j] <= t:
+            j += 1
+        batch = list(range(i, j))
+        end = t + call_cost_s(len(batch))
+        for k in batch:
+            latencies[k] = float(end - arrivals[k])
+        batches.append(batch)
+        free, i = end, j
+    return batches, latencies
+'''),
+        ('blind: the batch is filled with what had arrived when it became due, not all that arrived by when the busy worker starts', '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Decides the batch's members when it is due; requests arriving while the worker is still busy wait for the next call."""
+    n = len(arrivals)
+    batches, latencies = [], [0.0] * n
+    free = float("-inf")
+    i = 0
+    while i < n:
+        t_full = arrivals[i + max_batch - 1] if i + max_batch - 1 < n else float("inf")
+        due = min(t_full, arrivals[i] + max_wait_s)
+        j = i
+        while j < n and j - i < max_batch and arrivals[j] <= due:
+            j += 1
+        batch = list(range(i, j))
+        t = max(free, due)
+        end = t + call_cost_s(len(batch))
+        for k in batch:
+            latencies[k] = float(end - arrivals[k])
+        batches.append(batch)
+        free, i = end, j
+    return batches, latencies
+'''),
+        ('blind: every call is costed as a full batch: call_cost_s(max_batch) instead of call_cost_s(len(batch))', '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Costs each model call at its capacity, max_batch rows."""
+    n = len(arrivals)
+    batches, latencies = [], [0.0] * n
+    free = float("-inf")
+    i = 0
+    while i < n:
+        t_full = arrivals[i + max_batch - 1] if i + max_batch - 1 < n else float("inf")
+        t = max(free, min(t_full, arrivals[i] + max_wait_s))
+        j = i
+        while j < n and j - i < max_batch and arrivals[j] <= t:
+            j += 1
+        batch = list(range(i, j))
+        end = t + call_cost_s(max_batch)
+        for k in batch:
+            latencies[k] = float(end - arrivals[k])
+        batches.append(batch)
+        free, i = end, j
+    return batches, latencies
+'''),
+        # caught since micro_batching_calls_and_latency
+        ("blind: latencies keep the inputs' type: integer arrivals and costs give int latencies, not floats", '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Correct schedule, but latency = end - arrival without float()."""
+    n = len(arrivals)
+    batches, latencies = [], [0] * n
+    free = None
+    i = 0
+    while i < n:
+        t_full = arrivals[i + max_batch - 1] if i + max_batch - 1 < n else None
+        t_wait = arrivals[i] + max_wait_s
+        due = t_wait if t_full is None else min(t_full, t_wait)
+        t = due if free is None else max(free, due)
+        j = i
+        while j < n and j - i < max_batch and arrivals[j] <= t:
+            j += 1
+        batch = list(range(i, j))
+        end = t + call_cost_s(len(batch))
+        for k in batch:
+            latencies[k] = end - arrivals[k]
+        batches.append(batch)
+        free, i = end, j
+    return batches, latencies
+'''),
+        ("blind: max_wait_s == 0 taken as 'no timer' (falsy): with max_batch > 1 requests wait for a full batch or the last arrival", '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """A zero wait means 'no timer': calls start only on a full batch (and the tail is flushed after the last arrival)."""
+    n = len(arrivals)
+    batches, latencies = [], [0.0] * n
+    free = float("-inf")
+    i = 0
+    while i < n:
+        if max_wait_s:
+            t_full = arrivals[i + max_batch - 1] if i + max_batch - 1 < n else float("inf")
+            t_wait = arrivals[i] + max_wait_s
+        else:
+            t_full = arrivals[min(i + max_batch, n) - 1]
+            t_wait = float("inf")
+        t = max(free, min(t_full, t_wait))
+        j = i
+        while j < n and j - i < max_batch and arrivals[j] <= t:
+            j += 1
+        batch = list(range(i, j))
+        end = t + call_cost_s(len(batch))
+        for k in batch:
+            latencies[k] = float(end - arrivals[k])
+        batches.append(batch)
+        free, i = end, j
+    return batches, latencies
+'''),
+        # caught since micro_batching_worker_and_edges
+        ("blind: the caller's arrivals list is used as the queue and emptied (del queue[:n]): the input is mutated", '''
+def simulate_batching(arrivals: list[float], max_batch: int, max_wait_s: float, call_cost_s) -> tuple[list[list[int]], list[float]]:
+    """Pops served requests off the front of the queue, which is the caller's list."""
+    queue = arrivals
+    first = 0
+    batches, latencies = [], []
+    free = float("-inf")
+    while queue:
+        t_full = queue[max_batch - 1] if max_batch - 1 < len(queue) else float("inf")
+        t = max(free, min(t_full, queue[0] + max_wait_s))
+        taken = 0
+        while taken < len(queue) and taken < max_batch and queue[taken] <= t:
+            taken += 1
+        end = t + call_cost_s(taken)
+        batches.append(list(range(first, first + taken)))
+        latencies.extend(float(end - a) for a in queue[:taken])
+        del queue[:taken]
+        free, first = end, first + taken
+    return batches, latencies
+'''),
+    ],
+    'drift_detector': [
+        ("blind: equal-width bins between the reference's min and max instead of the reference's quantiles", '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Cuts each feature's range into `bins` equal-width bins (a histogram), open at both ends."""
+    out = {}
+    for name, ref in reference.items():
+        ref = np.asarray(ref, dtype=float)
+        cur = np.asarray(current[name], dtype=float)
+        edges = np.unique(np.linspace(ref.min(), ref.max(), bins + 1)[1:-1])
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = float(np.sum((c - r) * np.log(c / r)))
+        out[name] = (psi, "drift" if psi >= alert else "warn" if psi >= warn else "ok")
+    return out
+'''),
+        ('blind: a value equal to an edge falls in the bin BELOW it (np.digitize(..., right=True))', '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Bins with np.digitize(right=True): intervals closed on the right."""
+    out = {}
+    for name, ref in reference.items():
+        ref = np.asarray(ref, dtype=float)
+        cur = np.asarray(current[name], dtype=float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.digitize(ref, edges, right=True), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.digitize(cur, edges, right=True), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = float(np.sum((c - r) * np.log(c / r)))
+        out[name] = (psi, "drift" if psi >= alert else "warn" if psi >= warn else "ok")
+    return out
+'''),
+        ('blind: thresholds compared with > : a PSI exactly at warn or alert gets the lower status', '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Statuses from 'above the threshold' rather than 'at or above'."""
+    out = {}
+    for name, ref in reference.items():
+        ref = np.asarray(ref, dtype=float)
+        cur = np.asarray(current[name], dtype=float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = float(np.sum((c - r) * np.log(c / r)))
+        out[name] = (psi, "drift" if psi > alert else "warn" if psi > warn else "ok")
+    return out
+'''),
+        ('blind: the PSI is left as numpy.float64, not a Python float', '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Returns np.sum's result as it is."""
+    out = {}
+    for name, ref in reference.items():
+        ref = np.asarray(ref, dtype=float)
+        cur = np.asarray(current[name], dtype=float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = np.sum((c - r) * np.log(c / r))
+        out[name] = (psi, "drift" if psi >= alert else "warn" if psi >= warn else "ok")
+    return out
+'''),
+        # caught since drift_detector_psi_values
+        ("blind: features reported in the order of current's keys (those also in reference), not reference's order", '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Walks the current traffic's features and skips those the reference does not know."""
+    out = {}
+    for name, values in current.items():
+        if name not in reference:
+            continue
+        ref = np.asarray(reference[name], dtype=float)
+        cur = np.asarray(values, dtype=float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = float(np.sum((c - r) * np.log(c / r)))
+        out[name] = (psi, "drift" if psi >= alert else "warn" if psi >= warn else "ok")
+    return out
+'''),
+        ("blind: the course's thresholds ai.WARN_AT / ai.ALERT_AT are used instead of the warn and alert arguments", '''
+def drift_report(reference: dict, current: dict, warn: float = 0.1, alert: float = 0.25, bins: int = 10) -> dict:
+    """Applies the standard thresholds from the lab, whatever the caller passed."""
+    out = {}
+    for name, ref in reference.items():
+        ref = np.asarray(ref, dtype=float)
+        cur = np.asarray(current[name], dtype=float)
+        edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+        r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+        c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+        r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+        psi = float(np.sum((c - r) * np.log(c / r)))
+        out[name] = (psi, "drift" if psi >= ai.ALERT_AT else "warn" if psi >= ai.WARN_AT else "ok")
+    return out
+'''),
+    ],
+    'streaming_relay': [
+        ("blind: a per-token timeout (wait_for(anext(events), deadline_s) each time), not a total deadline", '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Gives each upstream event deadline_s seconds: a provider that trickles tokens never trips it."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=None) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request):
+        client = request.app.state.client
+
+        async def relay():
+            async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while True:
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), deadline_s)
+                    except (asyncio.TimeoutError, TimeoutError):
+                        yield ai.sse("end", {"reason": "deadline"})
+                        return
+                    except StopAsyncIteration:
+                        return
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        yield ai.sse("end", {"reason": "done"})
+                        return
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+        # caught since streaming_relay_deadline_and_disconnect
+        ('blind: the deadline clock starts when the upstream stream has opened (inside the generator), not when the request arrived', '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Starts the deadline once the provider has answered the request's headers."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=None) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request):
+        client = request.app.state.client
+
+        async def relay():
+            loop = asyncio.get_running_loop()
+            async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                start = loop.time()
+                events = ai.aiter_sse(upstream)
+                while True:
+                    remaining = deadline_s - (loop.time() - start)
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), max(remaining, 0))
+                    except (asyncio.TimeoutError, TimeoutError):
+                        yield ai.sse("end", {"reason": "deadline"})
+                        return
+                    except StopAsyncIteration:
+                        return
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        yield ai.sse("end", {"reason": "done"})
+                        return
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+        ('blind: a producer task reads the provider into a queue; cancelled at deadline and done, not on disconnect', '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Producer task + queue: the deadline is a wait on the queue; the producer is stopped at the two ends it knows."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=None) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request):
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        client = request.app.state.client
+        queue = asyncio.Queue()
+
+        async def produce():
+            async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                async for event, data in ai.aiter_sse(upstream):
+                    await queue.put((event, data))
+            await queue.put(("eof", None))
+
+        producer = asyncio.create_task(produce())
+
+        async def relay():
+            while True:
+                remaining = deadline_s - (loop.time() - start)
+                try:
+                    event, data = await asyncio.wait_for(queue.get(), max(remaining, 0))
+                except (asyncio.TimeoutError, TimeoutError):
+                    producer.cancel()
+                    yield ai.sse("end", {"reason": "deadline"})
+                    return
+                if event == "token":
+                    yield ai.sse("token", data)
+                elif event == "done":
+                    producer.cancel()
+                    yield ai.sse("end", {"reason": "done"})
+                    return
+                elif event == "eof":
+                    return
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+        ('blind: tokens are collected and sent together when the stream ends (done or deadline), not on at once', '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Buffers the provider's tokens and flushes them with the end event."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=None) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request):
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        client = request.app.state.client
+
+        async def relay():
+            buffered = []
+            reason = None
+            async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while reason is None:
+                    remaining = deadline_s - (loop.time() - start)
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), max(remaining, 0))
+                    except (asyncio.TimeoutError, TimeoutError):
+                        reason = "deadline"
+                        break
+                    except StopAsyncIteration:
+                        break
+                    if event == "token":
+                        buffered.append(ai.sse("token", data))
+                    elif event == "done":
+                        reason = "done"
+            yield "".join(buffered)
+            if reason:
+                yield ai.sse("end", {"reason": reason})
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+        # caught since streaming_relay_tokens_in_order
+        ('blind: the body is a plain dict: no ai.ChatIn, so an empty or extra-field body is relayed (200) instead of refused with 422', '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Reads body["prompt"] from whatever JSON arrives."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=None) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: dict, request: Request):
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        client = request.app.state.client
+        prompt = str(body.get("prompt", ""))
+
+        async def relay():
+            async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": prompt, "stream": True}) as upstream:
+                events = ai.aiter_sse(upstream)
+                while True:
+                    remaining = deadline_s - (loop.time() - start)
+                    try:
+                        event, data = await asyncio.wait_for(anext(events), max(remaining, 0))
+                    except (asyncio.TimeoutError, TimeoutError):
+                        yield ai.sse("end", {"reason": "deadline"})
+                        return
+                    except StopAsyncIteration:
+                        return
+                    if event == "token":
+                        yield ai.sse("token", data)
+                    elif event == "done":
+                        yield ai.sse("end", {"reason": "done"})
+                        return
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+        # caught since streaming_relay_deadline_and_disconnect
+        ('blind: the deadline checked only when an event arrives: the end comes late, after an extra token', '''
+def make_relay_app(upstream_url: str, deadline_s: float) -> FastAPI:
+    """Per-read timeout of the client set to the deadline; elapsed time checked after each event."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with httpx.AsyncClient(timeout=httpx.Timeout(deadline_s)) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/chat")
+    async def chat(body: ai.ChatIn, request: Request):
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        client = request.app.state.client
+
+        async def relay():
+            try:
+                async with client.stream("POST", f"{upstream_url}/v1/chat", json={"prompt": body.prompt, "stream": True}) as upstream:
+                    async for event, data in ai.aiter_sse(upstream):
+                        if event == "token":
+                            yield ai.sse("token", data)
+                        elif event == "done":
+                            yield ai.sse("end", {"reason": "done"})
+                            return
+                        if loop.time() - start > deadline_s:
+                            yield ai.sse("end", {"reason": "deadline"})
+                            return
+            except httpx.ReadTimeout:
+                yield ai.sse("end", {"reason": "deadline"})
+
+        return StreamingResponse(relay(), media_type="text/event-stream")
+
+    return app
+'''),
+    ],
+    'semantic_cache': [
+        ("blind: similarity is the plain dot product u.v (ai.embed's vectors happen to be unit length): not normalised", '''
+class SemanticCache:
+    """Dot product as similarity."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        now = self.clock()
+        best, best_sim = None, None
+        for vec, ans, t in self.entries.get(tenant, []):
+            if not now < t + self.ttl_s:
+                continue
+            sim = float(q @ vec)
+            if sim >= self.threshold and (best_sim is None or sim >= best_sim):
+                best, best_sim = ans, sim
+        return best
+'''),
+        ('blind: cosine divides by the norms without the zero-vector case: nan (never >= threshold) instead of 0.0', '''
+class SemanticCache:
+    """u.v / (|u| |v|) without a guard for the zero vector."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        now = self.clock()
+        best, best_sim = None, None
+        for vec, ans, t in self.entries.get(tenant, []):
+            if not now < t + self.ttl_s:
+                continue
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = float(q @ vec / (np.linalg.norm(q) * np.linalg.norm(vec)))
+            if sim >= self.threshold and (best_sim is None or sim >= best_sim):
+                best, best_sim = ans, sim
+        return best
+'''),
+        ('blind: entries live in a class attribute: every SemanticCache instance shares one store', '''
+class SemanticCache:
+    """The store is declared on the class, so all caches share it."""
+
+    entries: dict = {}
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        now = self.clock()
+        best, best_sim = None, None
+        for vec, ans, t in self.entries.get(tenant, []):
+            if not now < t + self.ttl_s:
+                continue
+            nq, nv = float(np.linalg.norm(q)), float(np.linalg.norm(vec))
+            sim = 0.0 if nq == 0 or nv == 0 else float(q @ vec) / (nq * nv)
+            if sim >= self.threshold and (best_sim is None or sim >= best_sim):
+                best, best_sim = ans, sim
+        return best
+'''),
+        # left out of the first commit (six per exercise); kept full marks; caught since semantic_cache_hits_and_misses
+        ('blind: an empty-string answer is treated as a miss (falsy check on the best answer)', '''
+class SemanticCache:
+    """Returns the best answer only if it is truthy."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        now = self.clock()
+        best, best_sim = None, None
+        for vec, ans, t in self.entries.get(tenant, []):
+            if not now < t + self.ttl_s:
+                continue
+            nq, nv = float(np.linalg.norm(q)), float(np.linalg.norm(vec))
+            sim = 0.0 if nq == 0 or nv == 0 else float(q @ vec) / (nq * nv)
+            if sim >= self.threshold and (best_sim is None or sim >= best_sim):
+                best, best_sim = ans, sim
+        return best or None
+'''),
+        ('blind: ties go to the entry stored first (strict > when comparing with the best so far)', '''
+class SemanticCache:
+    """Keeps the first of equally similar entries."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        now = self.clock()
+        best, best_sim = None, float("-inf")
+        for vec, ans, t in self.entries.get(tenant, []):
+            if not now < t + self.ttl_s:
+                continue
+            nq, nv = float(np.linalg.norm(q)), float(np.linalg.norm(vec))
+            sim = 0.0 if nq == 0 or nv == 0 else float(q @ vec) / (nq * nv)
+            if sim >= self.threshold and sim > best_sim:
+                best, best_sim = ans, sim
+        return best
+'''),
+        ("blind: the best match is chosen among ALL the tenant's entries, then None if expired (a fresh, less similar one is ignored)", '''
+class SemanticCache:
+    """Finds the most similar entry first, then checks whether it is still fresh."""
+
+    def __init__(self, embed, threshold: float, ttl_s: float, clock) -> None:
+        self.embed, self.threshold, self.ttl_s, self.clock = embed, threshold, ttl_s, clock
+        self.entries = {}
+
+    def put(self, tenant: str, prompt: str, answer: str) -> None:
+        self.entries.setdefault(tenant, []).append((np.asarray(self.embed(prompt), dtype=float), answer, self.clock()))
+
+    def get(self, tenant: str, prompt: str) -> str | None:
+        q = np.asarray(self.embed(prompt), dtype=float)
+        best, best_sim, best_t = None, None, None
+        for vec, ans, t in self.entries.get(tenant, []):
+            nq, nv = float(np.linalg.norm(q)), float(np.linalg.norm(vec))
+            sim = 0.0 if nq == 0 or nv == 0 else float(q @ vec) / (nq * nv)
+            if best_sim is None or sim >= best_sim:
+                best, best_sim, best_t = ans, sim, t
+        if best_sim is None or best_sim < self.threshold or not self.clock() < best_t + self.ttl_s:
+            return None
+        return best
+'''),
+    ],
+    'output_guard': [
+        ("blind: duplicate keys refused only for 'tool' and 'arguments': a key repeated inside arguments passes", '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Checks the top-level keys for duplicates, the ones an attacker would repeat."""
+    import pydantic
+
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        keys = [k for k, _ in items]
+        if keys.count("tool") > 1 or keys.count("arguments") > 1:
+            raise ai.UnsafeOutput("duplicate key")
+        return dict(items)
+
+    def constant(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except ai.UnsafeOutput:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("not exactly tool and arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
+        raise ai.UnsafeOutput("tool not allowed")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+        ('blind: NaN and Infinity refused, -Infinity forgotten', '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """parse_constant refuses the two constants the learner remembered."""
+    import pydantic
+
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ai.UnsafeOutput(f"duplicate key {k!r}")
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        if name in ("NaN", "Infinity"):
+            raise ai.UnsafeOutput(f"{name} is not JSON")
+        return float(name)
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except ai.UnsafeOutput:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("not exactly tool and arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
+        raise ai.UnsafeOutput("tool not allowed")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+        # left out of the first commit (six per exercise); kept full marks; caught since output_guard_refuses_adversarial_outputs
+        ('blind: only json.JSONDecodeError is turned into UnsafeOutput: deeply nested input (RecursionError) escapes', '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Catches the JSON decoder's own error, nothing else."""
+    import pydantic
+
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ai.UnsafeOutput(f"duplicate key {k!r}")
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("not exactly tool and arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
+        raise ai.UnsafeOutput("tool not allowed")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+        ("blind: extra top-level keys are tolerated: only checks that 'tool' and 'arguments' are present", '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Requires tool and arguments; ignores anything else the model added next to them."""
+    import pydantic
+
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ai.UnsafeOutput(f"duplicate key {k!r}")
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except ai.UnsafeOutput:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or "tool" not in obj or "arguments" not in obj:
+        raise ai.UnsafeOutput("missing tool or arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
+        raise ai.UnsafeOutput("tool not allowed")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+        ('blind: a non-string tool (a list, an object) reaches `tool in tools`: TypeError (unhashable) escapes instead of UnsafeOutput', '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Looks the tool up in the allow-list without checking that it is a string first."""
+    import pydantic
+
+    if len(raw) > max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ai.UnsafeOutput(f"duplicate key {k!r}")
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except ai.UnsafeOutput:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("not exactly tool and arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if tool not in tools:
+        raise ai.UnsafeOutput("tool not allowed")
+    if not isinstance(args, dict):
+        raise ai.UnsafeOutput("arguments not an object")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+        ('blind: max_chars checked with >= : an output of exactly max_chars characters is refused', '''
+def guard_tool_call(raw: str, tools: dict, max_chars: int = 2000) -> tuple:
+    """Refuses outputs that reach the limit."""
+    import pydantic
+
+    if len(raw) >= max_chars:
+        raise ai.UnsafeOutput("too long")
+
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ai.UnsafeOutput(f"duplicate key {k!r}")
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        raise ai.UnsafeOutput(f"{name} is not JSON")
+
+    try:
+        obj = json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+    except ai.UnsafeOutput:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ai.UnsafeOutput(str(exc)) from None
+    if not isinstance(obj, dict) or set(obj) != {"tool", "arguments"}:
+        raise ai.UnsafeOutput("not exactly tool and arguments")
+    tool, args = obj["tool"], obj["arguments"]
+    if not isinstance(tool, str) or tool not in tools or not isinstance(args, dict):
+        raise ai.UnsafeOutput("tool not allowed")
+    try:
+        return tool, tools[tool].model_validate(args)
+    except pydantic.ValidationError as exc:
+        raise ai.UnsafeOutput("invalid arguments") from exc
+'''),
+    ],
+}
+
+for _gid, _items in BLIND_2026_11_30.items():
+    WRONG_ANSWERS.setdefault(_gid, []).extend(_items)
