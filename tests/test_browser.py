@@ -176,10 +176,13 @@ def test_a_service_docs_page_loads_through_the_jupyter_proxy(lab: dict, browser:
     page.goto(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
     _wait_for_idle_kernel(page)
     # a new cell at the end, as a learner would add one: start the course's greeter and print its browser link
-    page.locator(".jp-Notebook .jp-Cell").last.click()
+    # the last cell is the navigation cell: click its left margin, never the middle, where a link to the next
+    # module may sit (a click there opens module 01 and the new cell would land in it)
+    page.locator(".jp-Notebook .jp-Cell").last.click(position={"x": 8, "y": 8})
     page.keyboard.press("Escape")
     page.keyboard.press("b")  # insert a cell below (command mode), then edit it
     page.keyboard.press("Enter")
+    page.locator(".jp-Notebook .jp-Cell.jp-mod-active .cm-editor.cm-focused").wait_for()
     page.keyboard.type(
         "from backendlab.labs.orientation import make_greeter_app\nfrom backendlab.services import serve\n"
         "svc = serve(make_greeter_app(), name='browser-test')\n"

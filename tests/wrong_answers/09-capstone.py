@@ -752,36 +752,17 @@ BLIND_2026_11_30["security_guard"] = [
 ]
 
 
-# Blind answers that KEPT full marks when verify ran (2026-11-30): not in WRONG_ANSWERS so the suite stays green.
-BLIND_SURVIVORS_2026_11_30: dict[str, list[tuple[str, str]]] = {}
-for _i, (_reason, _source) in enumerate(BLIND_2026_11_30['security_guard']):
-    if _reason.startswith('the scheme is matched case-sensitively'):
-        BLIND_SURVIVORS_2026_11_30.setdefault('security_guard', []).append((_reason + " -- KEPT full marks when written: " + 'docstring: \'Anything but "Bearer <token>" (the scheme is case-insensitive) raises Unauthorized\'; authorize(\'bearer <valid customer token>\', (\'customer\',)) must return the Principal, this raises Unauthorized', _source))  # noqa: E501
-        del BLIND_2026_11_30['security_guard'][_i]
-        break
-else:
-    raise LookupError('the scheme is matched case-sensitively')
-for _i, (_reason, _source) in enumerate(BLIND_2026_11_30['availability_cache']):
-    if _reason.startswith('a load that raises: the callers that waited'):
-        BLIND_SURVIVORS_2026_11_30.setdefault('availability_cache', []).append((_reason + " -- KEPT full marks when written: " + "docstring: 'Concurrent get()s of the same missing key call load() once and all get its value (or its exception)'; two threads get('k', load) with load sleeping 0.2 s then raising ValueError: the waiting thread returns None instead of raising", _source))  # noqa: E501
-        del BLIND_2026_11_30['availability_cache'][_i]
-        break
-else:
-    raise LookupError('a load that raises: the callers that waited')
-for _i, (_reason, _source) in enumerate(BLIND_2026_11_30['payments_client']):
-    if _reason.startswith('sleeps Retry-After whenever it is given'):
-        BLIND_SURVIVORS_2026_11_30.setdefault('payments_client', []).append((_reason + " -- KEPT full marks when written: " + "docstring: 'or the answer's Retry-After (whole seconds) when that is longer'; NOT observable with today's constants (backoff <= 0.05*2 = 0.1 s < 1 s, and Retry-After 0 falls back to the backoff), so effectively correct; candidate for deletion", _source))  # noqa: E501
-        del BLIND_2026_11_30['payments_client'][_i]
-        break
-else:
-    raise LookupError('sleeps Retry-After whenever it is given')
-for _i, (_reason, _source) in enumerate(BLIND_2026_11_30['payments_client']):
-    if _reason.startswith('a failed half-open trial does not reopen'):
-        BLIND_SURVIVORS_2026_11_30.setdefault('payments_client', []).append((_reason + " -- KEPT full marks when written: " + "docstring: 'its failure opens it again'; NOT a real wrong answer: in this blind control the failure count is not reset when the breaker opens, so a failed trial reaches the threshold anyway (a no-op mutation, my mistake); candidate for deletion", _source))  # noqa: E501
-        del BLIND_2026_11_30['payments_client'][_i]
-        break
-else:
-    raise LookupError('a failed half-open trial does not reopen')
+# Blind answers that KEPT full marks when verify ran (2026-11-30):
+# - "the scheme is matched case-sensitively" and "a load that raises: the callers that waited ..." were real holes;
+#   caught since the attack suite's lower-case-scheme row (security_guard_refuses_token_attacks) and the cache
+#   contract's failing-load check (availability_cache_contract).
+# - "sleeps Retry-After whenever it is given" and "a failed half-open trial does not reopen" behave like a correct
+#   answer with the course's constants (the red team said so itself): removed, they are not wrong answers.
+for _reason_start in ("sleeps Retry-After whenever it is given", "a failed half-open trial does not reopen"):
+    _before = len(BLIND_2026_11_30["payments_client"])
+    BLIND_2026_11_30["payments_client"] = [a for a in BLIND_2026_11_30["payments_client"] if not a[0].startswith(_reason_start)]
+    if len(BLIND_2026_11_30["payments_client"]) != _before - 1:
+        raise LookupError(_reason_start)
 
 for _gid, _items in BLIND_2026_11_30.items():
     WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

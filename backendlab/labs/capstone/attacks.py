@@ -131,6 +131,8 @@ def _token_steps(c: httpx.Client, kit: Any) -> Iterator[Step]:
            served(kit.headers("atk-alice", now=now - 300 - 10)))
     yield ("a token whose aud list includes us", "legit", "200",
            served(kit.headers("atk-alice", audience=["search-api", identity.audience])))
+    yield ("the scheme in lower case, 'bearer <token>' (RFC 9110 §11.1: schemes are case-insensitive)", "legit", "200",
+           served({"Authorization": "bearer " + kit.headers("atk-carol")["Authorization"].split(" ", 1)[1]}))
     yield ("no Authorization header", "attack", "401", refused(None))
     yield ("Basic credentials instead of a bearer token", "attack", "401",
            lambda: status(c.get("/bookings", headers={"Authorization": "Basic YWxpY2U6c2VjcmV0"}), 401))

@@ -145,6 +145,26 @@ def _cache_concurrency(cls: Any) -> None:
     check_equal((box.get("old"), cache.get("seat", Loader(lambda n: {"version": "fresh"}))), ({"version": 1}, {"version": "fresh"}),
                 "(the overtaken load's answer, the next get()) after invalidate() during a load",
                 hint="A load that began before invalidate() may answer its caller but must not be kept.")
+    gate = threading.Event()
+    failing = Loader(lambda n: (_ for _ in ()).throw(ValueError("database down")), wait=gate)
+    outcomes: list[str] = []
+
+    def get_failing() -> None:
+        try:
+            outcomes.append(f"returned {cache.get('down', failing)!r}")
+        except Exception as exc:  # noqa: BLE001 - what each caller got is the check
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+
+    waiters = [threading.Thread(target=get_failing) for _ in range(4)]
+    for t in waiters:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in waiters:
+        t.join(5)
+    check_equal(sorted(outcomes), ["ValueError: database down"] * 4,
+                "what each of 4 threads got when they miss the same key at once and its load raises",
+                hint="The callers waiting for a load get its exception too (keep it with the Future or Event), never None.")
 
 
 def cache_under_load(cls: Any, seconds: float = 4.0) -> None:
