@@ -554,3 +554,58 @@ def test_importing_career_loads_neither_matplotlib_nor_writes_files(tmp_path: Pa
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60, check=True)
     assert out.stdout.strip() == "False"
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------------ the capstone's report as evidence
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, progress_file: Path) -> Path:
+    folder = tmp_path / "portfolio"
+    monkeypatch.setenv("BACKENDLAB_PORTFOLIO", str(folder))
+    monkeypatch.delenv("BACKENDLAB_GRADING", raising=False)
+    return folder
+
+
+def write_capstone_report(sections: dict[str, tuple[bool, dict[str, str]]]) -> Path:
+    """Save sections and write the report the way the capstone's notebooks do (the capstone's own code)."""
+    from backendlab.labs import capstone
+
+    for name, (ok, parts) in sections.items():
+        capstone.save_section(name, ok, f"{name} measured", {}, parts)
+    return capstone.write_report("tester")
+
+
+def test_career_reads_the_capstone_report_the_capstone_wrote_and_credits_only_passed_parts_of_yours(portfolio: Path) -> None:
+    from backendlab.scorecard import GRADING_ENV
+
+    assert GRADING_ENV == "BACKENDLAB_GRADING"  # the fixture clears the variable the capstone checks
+    assert career.capstone_evidence(portfolio) is None and career.capstone_highlights(None) == []
+    report = write_capstone_report({"contract": (True, {"booking_api": "yours", "booking_store": "reference"}),
+                                    "security": (False, {"guard": "yours"}),
+                                    "integrity": (True, {"booking_store": "reference"})})
+    found = career.capstone_evidence(portfolio)
+    assert found is not None and found["report"] == report
+    assert found["passed"] == ["contract", "integrity"] and found["failed"] == ["security"]
+    assert found["missing"] == ["observability", "resilience", "load"]
+    assert found["yours"] == ["booking_api"]  # the guard's section failed; the store was the course's
+    first, second = career.capstone_highlights(found)
+    assert "passed 2 of 6" in first and "my parts: booking_api" in first and str(report) in first
+    assert "guard" not in first and "the attack suite" in second and "fault drills" in second
+
+
+def test_career_finds_the_capstone_report_in_the_portfolio_without_a_progress_note(portfolio: Path, progress_file: Path) -> None:
+    write_capstone_report({name: (True, {"x": "reference"}) for name in career.CAPSTONE_AREAS})
+    progress_file.write_text("", encoding="utf-8")  # the note is gone (a new progress file); the report is still there
+    found = career.capstone_evidence(portfolio)
+    assert found is not None and len(found["passed"]) == 6 and found["yours"] == []
+    assert career.capstone_highlights(found) == [career.capstone_highlights(found)[0]]
+    assert "reference parts only" in career.capstone_highlights(found)[0]
+
+
+def test_a_corrupt_capstone_report_is_named_with_what_to_do(portfolio: Path) -> None:
+    write_capstone_report({"contract": (True, {})})
+    file = portfolio / "capstone" / "report.json"
+    file.write_text('{"sections": [1, 2', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"report\.json is not a capstone report.*Re-run"):
+        career.capstone_evidence(portfolio)

@@ -4,7 +4,6 @@ course's reference parts."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import random
@@ -85,28 +84,6 @@ class AdjustableClock:
                 self.frozen_at = None
 
 
-def quiet_disconnects(proxy: Any) -> None:
-    """Keep the fault proxy's own asyncio complaints about connections it cut off stderr.
-
-    When the proxy cuts or stops connections, a copying task it no longer awaits may fail later on a reset socket
-    ("Task exception was never retrieved") or be destroyed while pending ("Task was destroyed but it is pending!");
-    asyncio reports both on stderr at garbage collection, in whatever notebook cell runs then, and nbgrader scores a
-    test cell that writes to stderr 0. Those are expected here; anything else is still reported.
-    """
-    loop = getattr(proxy, "_loop", None)
-    if loop is None:
-        return
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if isinstance(context.get("exception"), ConnectionError | asyncio.CancelledError):
-            return
-        if "FaultProxy" in repr(context.get("task") or context.get("future") or ""):
-            return
-        loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-
-
 @dataclass
 class World:
     """The simulated payments service and identity provider (one server), and the fault proxy in front of payments."""
@@ -151,7 +128,6 @@ def _take_world() -> World:
     tracing, identity, ledger = Tracing(), Identity(ISSUER, AUDIENCE), Ledger()
     server = serve(make_world_app(identity, ledger, tracing), name=f"capstone-world-{n}", quiet=True)
     proxy = fault_proxy(server.port, name=f"capstone-payments-{n}")
-    quiet_disconnects(proxy)
     return World(tracing, identity, ledger, server, proxy)
 
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 from backendlab.labs.career.cases import GENERATED_MILESTONES, GENERATED_SKILLS, generated_cases, rounded
 from backendlab.labs.career.charts import progress_chart, radar_chart, topic_bars, topic_levels
 from backendlab.labs.career.evidence import (
+    CAPSTONE_AREAS,
+    CAPSTONE_KEY,
     CHECKLIST_KEY,
     MODULE,
     SAMPLE_PRACTICES,
     SAMPLE_SCORES,
+    capstone_evidence,
+    capstone_highlights,
     empty_evidence,
     evidence_from_progress,
     is_empty,
@@ -46,6 +50,7 @@ from backendlab.labs.career.readiness import (
 from backendlab.labs.career.report import REPORT_SECTIONS, parse_number, parse_percent, parse_report, render_report, report_facts
 
 __all__ = [
+    "CAPSTONE_AREAS", "CAPSTONE_KEY", "capstone_evidence", "capstone_highlights",
     "CHECKLIST_KEY", "GENERATED_MILESTONES", "GENERATED_SKILLS", "MATRIX_FILE", "MODULE", "REPORT_SECTIONS", "SAMPLE_PRACTICES",
     "SAMPLE_SCORES", "STATUSES", "TIE_DECIMALS", "MatrixError", "current_milestone", "empty_evidence", "evidence_from_progress",
     "gaps", "generated_cases", "is_empty", "is_ready", "learning_plan", "load_evidence", "load_matrix", "matrix_path",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from backendlab import progress
@@ -123,3 +125,67 @@ def sample_evidence(matrix: dict[str, Any]) -> dict[str, Any]:
         evidence["modules"][name] = {"score": float(score), "max_score": float(maximum), "exercises": exercises}
     evidence["practices"] = {k: v for k, v in SAMPLE_PRACTICES.items() if k in matrix["practices"]}
     return evidence
+
+
+# ------------------------------------------------------------------------------------ the capstone's report
+
+CAPSTONE_KEY = "09-capstone/report"  # written by the capstone's last notebook (capstone.write_report)
+CAPSTONE_AREAS = {  # section of the capstone report -> what it shows, in a proof point's words
+    "contract": "contract conformance",
+    "integrity": "data integrity under concurrency",
+    "observability": "observability",
+    "security": "the attack suite",
+    "resilience": "fault drills",
+    "load": "the load test against the SLO",
+}
+
+
+def _capstone_file(portfolio: Path | None) -> Path | None:
+    """Where the capstone's report.json is: as noted in progress.json, else <portfolio>/capstone/report.json."""
+    noted = progress.load_answers(CAPSTONE_KEY)
+    if isinstance(noted, dict) and isinstance(noted.get("evidence"), str) and Path(noted["evidence"]).is_file():
+        return Path(noted["evidence"])
+    if portfolio is not None and (portfolio / "capstone" / "report.json").is_file():
+        return portfolio / "capstone" / "report.json"
+    return None
+
+
+def capstone_evidence(portfolio: Path | None = None) -> dict[str, Any] | None:
+    """The capstone report as evidence, or None when the capstone's last notebook has not written one yet.
+
+    {"file": report.json, "report": report.md beside it, "passed": [section], "failed": [section], "missing": [section],
+     "yours": [the parts you wrote, in the sections that passed]}. A section counts as passed only when the report
+    says so; a part counts as yours only when the report says "yours" (the course's reference parts never do).
+    Raises ValueError, naming the file and what to do, when the file is not a capstone report (hand-edited, truncated).
+    """
+    file = _capstone_file(portfolio)
+    if file is None:
+        return None
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        sections = data["sections"]
+        if not isinstance(sections, dict) or not all(isinstance(s, dict) for s in sections.values()):
+            raise TypeError("sections is not a table of sections")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{file} is not a capstone report ({exc}). Re-run the last cells of the capstone's notebook 3, "
+                         "which write it again from the sections you measured.") from None
+    known = [name for name in CAPSTONE_AREAS if name in sections]
+    passed = [name for name in known if sections[name].get("ok") is True]
+    yours = sorted({part for name in passed for part, who in (sections[name].get("parts") or {}).items() if who == "yours"})
+    return {"file": file, "report": file.with_name("report.md"), "passed": passed,
+            "failed": [name for name in known if name not in passed],
+            "missing": [name for name in CAPSTONE_AREAS if name not in sections], "yours": yours}
+
+
+def capstone_highlights(capstone: dict[str, Any] | None) -> list[str]:
+    """The proof point's lines for the capstone: what passed, which parts were yours, where the report is ([] without one)."""
+    if not capstone or not capstone["passed"]:
+        return []
+    areas = ", ".join(CAPSTONE_AREAS[name] for name in capstone["passed"])
+    mine = f"my parts: {', '.join(capstone['yours'])}" if capstone["yours"] else "on the course's reference parts only"
+    line = (f"Capstone bookings service (module 09): passed {len(capstone['passed'])} of {len(CAPSTONE_AREAS)} suites "
+            f"the course ran against it ({areas}); {mine}; report: {capstone['report']}")
+    lines = [line]
+    if capstone["failed"] or capstone["missing"]:
+        lines.append("Capstone, not passing yet: " + ", ".join(CAPSTONE_AREAS[n] for n in capstone["failed"] + capstone["missing"]))
+    return lines
