@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,11 @@ os.environ["BACKENDLAB_PROGRESS"] = str(_STATE / "progress.json")
 os.environ["BACKENDLAB_PORTFOLIO"] = str(_STATE / "portfolio")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_STATE / "hypothesis")  # not a .hypothesis folder in the repository
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave nothing in /tmp: this process's progress, portfolio and Hypothesis files go with the run."""
+    shutil.rmtree(_STATE, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from backendlab.servers import postgres as pgmod
+from backendlab.servers.process import pid_alive as alive
 
 try:
     import psycopg  # noqa: F401
@@ -29,18 +30,6 @@ def test_postgresql_and_its_driver_are_installed_by_the_course() -> None:
     assert DRIVER, f"the PostgreSQL driver is not installed: pip install '{pgmod.DRIVER_PIN}'"
     assert BINDIR is not None, "no PostgreSQL server on this machine. " + pgmod.INSTALL_HINT
     assert set(pgmod.available_extensions(BINDIR)) == set(pgmod.WANTED_EXTENSIONS), "hypopg or pg_stat_statements is missing"
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is not a running server
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 @pytest.fixture

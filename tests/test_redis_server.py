@@ -4,26 +4,17 @@ without leaving a process or a folder behind, dies with its kernel, and never to
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
 from backendlab.servers import redis_server as rsmod
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is not a running server
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
+from backendlab.servers.process import pid_alive as alive
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +94,8 @@ def test_the_server_dies_with_its_kernel(how: str) -> None:
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
         pid_text, folder = proc.stdout.readline().split()
+        pid_file = Path(folder) / "redis.pid"  # what the sweep of killed kernels' folders reads
+        assert pid_file.exists() and pid_file.read_text().strip() == pid_text
     finally:
         if how == "kill":
             proc.kill()  # SIGKILL: no atexit handler runs; PR_SET_PDEATHSIG stops the server
@@ -113,3 +106,22 @@ def test_the_server_dies_with_its_kernel(how: str) -> None:
     assert not alive(int(pid_text)), f"the server outlived its kernel ({how})"
     if how == "exit":
         assert not os.path.exists(folder)
+    else:  # a killed kernel's folder stays until a later start sweeps it (test_stale_folders_of_killed_kernels_are_swept...)
+        shutil.rmtree(folder)
+
+
+def test_stale_folders_of_killed_kernels_are_swept_at_the_next_start(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rsmod.tempfile, "gettempdir", lambda: str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    old, young, live = (tmp_path / f"backendlab-redis-{n}" for n in ("old", "young", "live"))
+    for folder, pid in ((old, dead.stdout.strip()), (young, dead.stdout.strip()), (live, str(os.getpid()))):
+        folder.mkdir()
+        (folder / "redis.pid").write_text(pid + "\n")
+    for folder in (old, live):
+        os.utime(folder, (time.time() - 3600, time.time() - 3600))
+    rs = rsmod.redis_server("t-sweep", fresh=True, use_redis_url=False)
+    try:
+        assert not old.exists() and young.exists() and live.exists()
+        assert rs.folder.parent == tmp_path and (rs.folder / "redis.pid").exists()
+    finally:
+        rs.stop()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backendlab.servers.process import die_with_parent, free_port
+from backendlab.servers.process import die_with_parent, free_port, pid_in_file, sweep_stale
 
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
@@ -179,22 +179,11 @@ def _run_as() -> dict[str, Any]:
 
 
 _die_with_parent = die_with_parent(signal.SIGINT)  # PostgreSQL's "fast" shutdown if the kernel dies
-_free_port = free_port
 
 
 def _sweep_stale(max_age_s: float = 600.0) -> None:
     """Delete data folders of earlier servers whose kernel was killed (no atexit ran): older than max_age_s, no live postmaster."""
-    for folder in Path(tempfile.gettempdir()).glob("backendlab-pg-*"):
-        with contextlib.suppress(OSError, ValueError):
-            if time.time() - folder.stat().st_mtime < max_age_s:
-                continue
-            pid_file = folder / "data" / "postmaster.pid"
-            if pid_file.exists():
-                pid = int(pid_file.read_text().split()[0])
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, 0)
-                    continue  # still running: someone else's server
-            shutil.rmtree(folder, ignore_errors=True)
+    sweep_stale("backendlab-pg-*", lambda folder: pid_in_file(folder / "data" / "postmaster.pid"), max_age_s)
 
 
 def _start(name: str, tcp: bool) -> Postgres:
@@ -217,7 +206,7 @@ def _start(name: str, tcp: bool) -> Postgres:
     if init.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise PostgresError(f"initdb failed ({bindir}): {init.stderr.strip()[-600:]}\n{INSTALL_HINT}")
-    port = _free_port() if tcp else 5432  # a Unix socket lives in our own folder: the default port cannot clash
+    port = free_port() if tcp else 5432  # a Unix socket lives in our own folder: the default port cannot clash
     settings = dict(SETTINGS, port=str(port), listen_addresses="'127.0.0.1'" if tcp else "''", unix_socket_directories=f"'{folder}'")
     if "pg_stat_statements" in extensions:
         settings |= {"shared_preload_libraries": "'pg_stat_statements'", "pg_stat_statements.track": "top"}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backendlab.servers.process import die_with_parent, free_port
+from backendlab.servers.process import die_with_parent, free_port, pid_in_file, sweep_stale
 
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 5.0
@@ -154,7 +154,6 @@ def find_binary() -> Path | None:
 
 
 _die_with_parent = die_with_parent(signal.SIGTERM)
-_free_port = free_port
 
 
 def _start(name: str, settings: dict[str, str]) -> RedisServer:
@@ -163,9 +162,10 @@ def _start(name: str, settings: dict[str, str]) -> RedisServer:
     if binary is None:
         raise RedisServerError("No Redis server was found on this machine. " + INSTALL_HINT)
     t0 = time.perf_counter()
+    sweep_stale("backendlab-redis-*", lambda folder: pid_in_file(folder / "redis.pid"))  # servers of killed kernels
     folder = Path(tempfile.mkdtemp(prefix=f"backendlab-redis-{name}-"))
-    port = _free_port()
-    conf = dict(SETTINGS, **settings, port=str(port), dir=str(folder))
+    port = free_port()
+    conf = dict(SETTINGS, **settings, port=str(port), dir=str(folder), pidfile=str(folder / "redis.pid"))
     lines = [f"{k} {v}" if v != "" else f'{k} ""' for k, v in conf.items()]
     (folder / "redis.conf").write_text("# backendlab: a throwaway server\n" + "\n".join(lines) + "\n")
     log = (folder / "server.log").open("wb")

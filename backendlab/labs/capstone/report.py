@@ -14,6 +14,7 @@ from typing import Any
 
 from backendlab import course, progress
 from backendlab.scorecard import GRADING_ENV  # set while a notebook is being graded
+from backendlab.servers.process import sweep_stale
 
 MODULE = "09-capstone"
 PROGRESS_KEY = f"{MODULE}/report"
@@ -32,7 +33,8 @@ def report_dir() -> Path:
     the same folder the career module uses. While a notebook is being graded, a temporary folder instead."""
     if os.environ.get(GRADING_ENV):
         folder = Path(tempfile.gettempdir()) / f"backendlab-capstone-graded-{os.getpid()}"
-        if not folder.exists():
+        if not folder.exists():  # a kernel killed at the end of grading runs no atexit: sweep what such kernels left
+            sweep_stale("backendlab-capstone-graded-*", lambda old: int(old.name.rsplit("-", 1)[1]))
             atexit.register(shutil.rmtree, folder, True)  # a class grader runs hundreds of kernels: leave nothing behind
     else:
         env = os.environ.get("BACKENDLAB_PORTFOLIO")
