@@ -885,13 +885,13 @@ BLIND_2026_11_30["booking_api"] = [
                   'def admin(authorization: Annotated[str, Header()])'),
                  ('def anyone(authorization: Annotated[str | None, Header()] = None)',
                   'def anyone(authorization: Annotated[str, Header()])'))),
-    # KEPT full marks when written
+    # caught since booking_api_conforms
     (("Idempotency-Key checked with re.match (no end anchor): a key of 65 characters, or 'abcdefgh!', is accepted "
       'instead of raising MissingIdempotencyKey'),
      _blind_swap(_BLIND_API,
                  ('not key_pattern.fullmatch(idempotency_key)',
                   'not key_pattern.match(idempotency_key)'))),
-    # KEPT full marks when written
+    # caught since booking_api_retries_have_one_effect
     (('charges every booking still pending_payment, replays included: a retried key whose booking waits for payments '
       'is charged on the replay (the docstring: charge only when store.book created it)'),
      _blind_swap(_BLIND_API,
@@ -909,16 +909,16 @@ BLIND_2026_11_30["booking_api"] = [
                    '        next_cursor = capstone.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None'),
                   ('rows = parts.store.bookings(who, after, limit)\n'
                    '        next_cursor = capstone.encode_cursor(rows[-1]["id"]) if len(rows) == limit else None')))),
-    # KEPT full marks when written
+    # caught since booking_api_retries_have_one_effect
     (('cancelling does not invalidate the cache: the seats it gives back are missing from GET /events/{event_id} '
       'until the entry expires'),
      _blind_swap(_BLIND_API,
                  (('        cancelled = parts.store.cancel(booking_id)\n'
                    '        fresh(booking["event_id"])\n'),
                   '        cancelled = parts.store.cancel(booking_id)\n'))),
-    # KEPT full marks when written
+    # caught since booking_api_retries_have_one_effect
     (('cache key ("events") without the trailing comma is the string \'events\', not the documented tuple ("events",): '
-      'the course\'s parts that invalidate ("events",) miss it'),
+      'the listing is cached under a key no one else knows'),
      _blind_swap(_BLIND_API,
                  ('parts.cache.get(("events",), parts.store.events)',
                   'parts.cache.get(("events"), parts.store.events)'),
@@ -1008,7 +1008,7 @@ def traced_transport(inner: httpx.BaseTransport, tel: capstone.Telemetry) -> htt
 '''
 
 BLIND_2026_11_30["observability"] = [
-    # KEPT full marks when written
+    # caught since observability_metrics_and_logs
     (('a request whose handler raises is neither counted nor logged (no try/finally): a crash (500) never reaches the'
       ' RED metrics or the access log'),
      _blind_swap(_BLIND_OBSERVABILITY,
@@ -1019,7 +1019,7 @@ BLIND_2026_11_30["observability"] = [
                   ('            await self.inner(scope, receive, send_status)\n'
                    '            if True:\n'
                    '                duration')))),
-    # KEPT full marks when written
+    # caught since observability_metrics_and_logs
     (("outside a span the log line carries trace_id '000…0' and span_id '000…0' (the invalid span's ids) instead of "
       'null'),
      _blind_swap(_BLIND_OBSERVABILITY,
@@ -1027,12 +1027,12 @@ BLIND_2026_11_30["observability"] = [
                    '                    "span_id": format(context.span_id, "016x") if context.is_valid else None}'),
                   ('"trace_id": format(context.trace_id, "032x"),\n'
                    '                    "span_id": format(context.span_id, "016x")}')))),
-    # KEPT full marks when written
+    # caught since observability_metrics_and_logs
     ('/metrics is traced: instrument_app without excluded_urls',
      _blind_swap(_BLIND_OBSERVABILITY,
                  ('tracer_provider=tel.tracer_provider, excluded_urls="/metrics")',
                   'tracer_provider=tel.tracer_provider)'))),
-    # KEPT full marks when written
+    # caught since observability_one_trace_across_the_call
     ('a transport error becomes a 502 response: the span is ERROR but the exception never reaches the caller',
      _blind_swap(_BLIND_OBSERVABILITY,
                  ('                response = inner.handle_request(request)\n',
@@ -1041,7 +1041,7 @@ BLIND_2026_11_30["observability"] = [
                    '                except httpx.TransportError as exc:\n'
                    '                    span.record_exception(exc)\n'
                    '                    response = httpx.Response(502, request=request)\n')))),
-    # KEPT full marks when written
+    # caught since observability_one_trace_across_the_call
     ('CLIENT span named "POST /charges" (method and path), not after the method alone',
      _blind_swap(_BLIND_OBSERVABILITY,
                  ('tracer.start_as_current_span(request.method, kind',
