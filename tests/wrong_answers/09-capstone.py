@@ -764,5 +764,301 @@ for _reason_start in ("sleeps Retry-After whenever it is given", "a failed half-
     if len(BLIND_2026_11_30["payments_client"]) != _before - 1:
         raise LookupError(_reason_start)
 
+
+# Blind red team, 2026-11-30 (written from the student notebook alone): booking_api and observability.
+# Each blind control below is a correct answer written from the docstring; every wrong answer is that control with
+# one sentence of the docstring broken, and was checked to differ from it on a concrete request.
+def _blind_swap(control: str, *changes: tuple[str, str]) -> str:
+    source = control
+    for old, new in changes:
+        if source.count(old) != 1:
+            raise ValueError(f"blind control: {old[:60]!r} occurs {source.count(old)} times (expected once)")
+        source = source.replace(old, new)
+    return source
+
+_BLIND_API = '''def create_app(parts: capstone.Parts) -> FastAPI:
+    """The Bookings API of capstone.contract_text(), over `parts` (blind control)."""
+    key_pattern = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        parts.relay.start()
+        try:
+            yield
+        finally:
+            parts.relay.stop(flush=True)
+            parts.payments.close()
+
+    app = FastAPI(title="Bookings API", lifespan=lifespan)
+    capstone.install_problem_handlers(app, parts.log)
+
+    class NewBooking(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        event_id: str = Field(max_length=40)
+        seats: int = Field(ge=1, le=10)
+
+    def customer(authorization: Annotated[str | None, Header()] = None) -> capstone.Principal:
+        return parts.guard.authorize(authorization, ("customer",))
+
+    def admin(authorization: Annotated[str | None, Header()] = None) -> capstone.Principal:
+        return parts.guard.authorize(authorization, ("admin",))
+
+    def anyone(authorization: Annotated[str | None, Header()] = None) -> capstone.Principal:
+        return parts.guard.authorize(authorization, ("customer", "admin"))
+
+    def fresh(event_id: str) -> None:
+        parts.cache.invalidate(("events",))
+        parts.cache.invalidate(("event", event_id))
+
+    def own(principal: capstone.Principal, booking_id: str) -> dict:
+        booking = parts.store.booking(booking_id)
+        if booking is None or (principal.role != "admin" and booking["customer"] != principal.subject):
+            raise capstone.UnknownBooking()
+        return booking
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/events")
+    def list_events() -> dict:
+        return {"items": parts.cache.get(("events",), parts.store.events)}
+
+    @app.get("/events/{event_id}")
+    def get_event(event_id: str) -> dict:
+        event = parts.cache.get(("event", event_id), lambda: parts.store.event(event_id))
+        if event is None:
+            raise capstone.UnknownEvent()
+        return event
+
+    @app.post("/bookings")
+    def create_booking(body: NewBooking, principal: Annotated[capstone.Principal, Depends(customer)],
+                       idempotency_key: Annotated[str | None, Header()] = None):
+        if idempotency_key is None or not key_pattern.fullmatch(idempotency_key):
+            raise capstone.MissingIdempotencyKey()
+        booking, created = parts.store.book(body.event_id, principal.subject, body.seats, idempotency_key)
+        if created:
+            fresh(body.event_id)
+            charge = parts.payments.charge(booking["id"], booking["amount_cents"])
+            if charge.outcome == "captured":
+                booking = parts.store.settle(booking["id"], "confirmed")
+            elif charge.outcome == "declined":
+                booking = parts.store.settle(booking["id"], "rejected")
+                fresh(body.event_id)
+        return capstone.booking_response(booking, replayed=not created)
+
+    @app.get("/bookings")
+    def list_bookings(principal: Annotated[capstone.Principal, Depends(anyone)],
+                      limit: Annotated[int, Query(ge=1, le=50)] = 20,
+                      cursor: Annotated[str | None, Query(max_length=200)] = None) -> dict:
+        after = capstone.decode_cursor(cursor) if cursor is not None else None
+        who = None if principal.role == "admin" else principal.subject
+        rows = parts.store.bookings(who, after, limit + 1)
+        next_cursor = capstone.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
+        return {"items": rows[:limit], "next_cursor": next_cursor}
+
+    @app.get("/bookings/{booking_id}")
+    def get_booking(booking_id: str, principal: Annotated[capstone.Principal, Depends(anyone)]) -> dict:
+        return own(principal, booking_id)
+
+    @app.post("/bookings/{booking_id}/cancel")
+    def cancel_booking(booking_id: str, principal: Annotated[capstone.Principal, Depends(anyone)]) -> dict:
+        booking = own(principal, booking_id)
+        cancelled = parts.store.cancel(booking_id)
+        fresh(booking["event_id"])
+        return cancelled
+
+    @app.get("/reports/sales")
+    def sales_report(principal: Annotated[capstone.Principal, Depends(admin)]) -> dict:
+        return {"items": parts.store.sales_report()}
+
+    return app
+'''
+
+BLIND_2026_11_30["booking_api"] = [
+    (('Authorization declared as a required header: a request without a token answers 422 (validation) instead of the'
+      " guard's 401 — the guard must get the header, None included"),
+     _blind_swap(_BLIND_API,
+                 ('def customer(authorization: Annotated[str | None, Header()] = None)',
+                  'def customer(authorization: Annotated[str, Header()])'),
+                 ('def admin(authorization: Annotated[str | None, Header()] = None)',
+                  'def admin(authorization: Annotated[str, Header()])'),
+                 ('def anyone(authorization: Annotated[str | None, Header()] = None)',
+                  'def anyone(authorization: Annotated[str, Header()])'))),
+    # caught since booking_api_conforms
+    (("Idempotency-Key checked with re.match (no end anchor): a key of 65 characters, or 'abcdefgh!', is accepted "
+      'instead of raising MissingIdempotencyKey'),
+     _blind_swap(_BLIND_API,
+                 ('not key_pattern.fullmatch(idempotency_key)',
+                  'not key_pattern.match(idempotency_key)'))),
+    # caught since booking_api_retries_have_one_effect
+    (('charges every booking still pending_payment, replays included: a retried key whose booking waits for payments '
+      'is charged on the replay (the docstring: charge only when store.book created it)'),
+     _blind_swap(_BLIND_API,
+                 (('        if created:\n'
+                   '            fresh(body.event_id)\n'
+                   '            charge'),
+                  ('        if created:\n'
+                   '            fresh(body.event_id)\n'
+                   '        if booking["status"] == "pending_payment":\n'
+                   '            charge')))),
+    (('next_cursor whenever the page is full (asks the store for `limit` rows): a last page with exactly `limit` '
+      'bookings gets a cursor to an empty page instead of null'),
+     _blind_swap(_BLIND_API,
+                 (('rows = parts.store.bookings(who, after, limit + 1)\n'
+                   '        next_cursor = capstone.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None'),
+                  ('rows = parts.store.bookings(who, after, limit)\n'
+                   '        next_cursor = capstone.encode_cursor(rows[-1]["id"]) if len(rows) == limit else None')))),
+    # caught since booking_api_retries_have_one_effect
+    (('cancelling does not invalidate the cache: the seats it gives back are missing from GET /events/{event_id} '
+      'until the entry expires'),
+     _blind_swap(_BLIND_API,
+                 (('        cancelled = parts.store.cancel(booking_id)\n'
+                   '        fresh(booking["event_id"])\n'),
+                  '        cancelled = parts.store.cancel(booking_id)\n'))),
+    # caught since booking_api_retries_have_one_effect
+    (('cache key ("events") without the trailing comma is the string \'events\', not the documented tuple ("events",): '
+      'the listing is cached under a key no one else knows'),
+     _blind_swap(_BLIND_API,
+                 ('parts.cache.get(("events",), parts.store.events)',
+                  'parts.cache.get(("events"), parts.store.events)'),
+                 ('parts.cache.invalidate(("events",))',
+                  'parts.cache.invalidate(("events"))'))),
+]
+
+_BLIND_OBSERVABILITY = '''def instrument(app: FastAPI, tel: capstone.Telemetry) -> None:
+    """Make the bookings service observable; `tel` is its telemetry (nothing global). (blind control)"""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=tel.tracer_provider, excluded_urls="/metrics")
+    labels = ("method", "route", "status")
+    requests = Counter("http_requests_total", "HTTP requests served", labels, registry=tel.registry)
+    latency = Histogram("http_request_duration_seconds", "HTTP request duration", labels,
+                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)
+
+    standard = set(vars(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None))) | {"message", "asctime"}
+
+    class JsonLines(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            context = trace.get_current_span().get_span_context()
+            line = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(), "level": record.levelname,
+                    "logger": record.name, "message": record.getMessage(),
+                    "trace_id": format(context.trace_id, "032x") if context.is_valid else None,
+                    "span_id": format(context.span_id, "016x") if context.is_valid else None}
+            line.update({k: v for k, v in vars(record).items() if k not in standard and k not in line})
+            return json.dumps(line, default=str)
+
+    tel.log_handler.setFormatter(JsonLines())
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(tel.registry), media_type=CONTENT_TYPE_LATEST)
+
+    class RedMiddleware:
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope, receive, send) -> None:
+            if scope["type"] != "http" or scope["path"] == "/metrics":
+                await self.inner(scope, receive, send)
+                return
+            seen = {"status": 500}
+            start = time.perf_counter()
+
+            async def send_status(message) -> None:
+                if message["type"] == "http.response.start":
+                    seen["status"] = message["status"]
+                await send(message)
+
+            try:
+                await self.inner(scope, receive, send_status)
+            finally:
+                duration = time.perf_counter() - start
+                route = scope.get("route")
+                template = getattr(route, "path", None) or "unmatched"
+                status = str(seen["status"])
+                requests.labels(scope["method"], template, status).inc()
+                latency.labels(scope["method"], template, status).observe(duration)
+                tel.logger.info("request", extra={"method": scope["method"], "route": template,
+                                                  "status": seen["status"], "duration_ms": round(duration * 1000, 3)})
+
+    app.add_middleware(RedMiddleware)
+
+
+def traced_transport(inner: httpx.BaseTransport, tel: capstone.Telemetry) -> httpx.BaseTransport:
+    """A CLIENT span around every request, its context injected as traceparent. (blind control)"""
+    tracer = tel.tracer_provider.get_tracer("bookings.http.client")
+
+    class Traced(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            attributes = {"http.request.method": request.method, "url.full": str(request.url),
+                          "server.address": request.url.host}
+            with tracer.start_as_current_span(request.method, kind=SpanKind.CLIENT, attributes=attributes) as span:
+                inject(request.headers)
+                response = inner.handle_request(request)
+                span.set_attribute("http.response.status_code", response.status_code)
+                if response.status_code >= 500:
+                    span.set_status(Status(StatusCode.ERROR))
+                return response
+
+        def close(self) -> None:
+            inner.close()
+
+    return Traced()
+'''
+
+BLIND_2026_11_30["observability"] = [
+    # caught since observability_metrics_and_logs
+    (('a request whose handler raises is neither counted nor logged (no try/finally): a crash (500) never reaches the'
+      ' RED metrics or the access log'),
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 (('            try:\n'
+                   '                await self.inner(scope, receive, send_status)\n'
+                   '            finally:\n'
+                   '                duration'),
+                  ('            await self.inner(scope, receive, send_status)\n'
+                   '            if True:\n'
+                   '                duration')))),
+    # caught since observability_metrics_and_logs
+    (("outside a span the log line carries trace_id '000…0' and span_id '000…0' (the invalid span's ids) instead of "
+      'null'),
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 (('"trace_id": format(context.trace_id, "032x") if context.is_valid else None,\n'
+                   '                    "span_id": format(context.span_id, "016x") if context.is_valid else None}'),
+                  ('"trace_id": format(context.trace_id, "032x"),\n'
+                   '                    "span_id": format(context.span_id, "016x")}')))),
+    # caught since observability_metrics_and_logs
+    ('/metrics is traced: instrument_app without excluded_urls',
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 ('tracer_provider=tel.tracer_provider, excluded_urls="/metrics")',
+                  'tracer_provider=tel.tracer_provider)'))),
+    # caught since observability_one_trace_across_the_call
+    ('a transport error becomes a 502 response: the span is ERROR but the exception never reaches the caller',
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 ('                response = inner.handle_request(request)\n',
+                  ('                try:\n'
+                   '                    response = inner.handle_request(request)\n'
+                   '                except httpx.TransportError as exc:\n'
+                   '                    span.record_exception(exc)\n'
+                   '                    response = httpx.Response(502, request=request)\n')))),
+    # caught since observability_one_trace_across_the_call
+    ('CLIENT span named "POST /charges" (method and path), not after the method alone',
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 ('tracer.start_as_current_span(request.method, kind',
+                  'tracer.start_as_current_span(f"{request.method} {request.url.path}", kind'))),
+    (("metrics in prometheus_client's global REGISTRY instead of tel.registry: a second service in the kernel fails "
+      "with 'Duplicated timeseries', and /metrics serves every service's series"),
+     _blind_swap(_BLIND_OBSERVABILITY,
+                 ('labels, registry=tel.registry)',
+                  'labels)'),
+                 ((',\n'
+                   '                        buckets=capstone.LATENCY_BUCKETS_S, registry=tel.registry)'),
+                  (',\n'
+                   '                        buckets=capstone.LATENCY_BUCKETS_S)')),
+                 ('generate_latest(tel.registry)',
+                  'generate_latest()'))),
+]
+
+
 for _gid, _items in BLIND_2026_11_30.items():
     WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

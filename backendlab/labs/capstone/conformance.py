@@ -71,6 +71,7 @@ class _Suite:
         self.customer = kit.headers("conf-alice")
         self.other = kit.headers("conf-bob")
         self.admin = kit.headers("conf-ops", "admin")
+        self.third = kit.headers("conf-carol")  # a customer of its own, so conf-alice's rate-limit bucket is unchanged
 
     def probe(self, method: str, path: str, name: str, expected: int, send: Callable[[], httpx.Response],
               check: Callable[[httpx.Response], list[str]] | None = None) -> httpx.Response | None:
@@ -114,6 +115,10 @@ class _Suite:
             **self.customer, "Idempotency-Key": key(), "Content-Type": "application/json"}))
         one = {"event_id": opening, "seats": 1}
         self.probe(*post, "no Idempotency-Key", 400, lambda: c.post("/bookings", json=one, headers=self.customer))
+        self.probe(*post, "an Idempotency-Key of 65 characters", 400,
+                   lambda: c.post("/bookings", json=one, headers={**self.third, "Idempotency-Key": "k" * 65}))
+        self.probe(*post, "an Idempotency-Key with a '!' after 8 valid characters", 400,
+                   lambda: c.post("/bookings", json=one, headers={**self.third, "Idempotency-Key": "conf-key!"}))
         self.probe(*post, "no token", 401, lambda: c.post("/bookings", json=one, headers={"Idempotency-Key": key()}))
         self.probe(*post, "an admin may not book", 403, lambda: self.book(opening, 1, self.admin))
         self.probe(*post, "payment declined (over the credit limit)", 402, lambda: self.book(gala, 2, self.customer))

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from backendlab.checks import answer, check_equal, check_raises, check_true, quiet
+from backendlab.labs.capstone.cache import AvailabilityCache
 from backendlab.labs.capstone.config import BadCursor, Conflict, KeyReused, SoldOut, UnknownBooking, UnknownEvent
 from backendlab.labs.capstone.conformance import check_conformance
 from backendlab.labs.capstone.integrity import race_for_last_seats, race_same_key
@@ -226,7 +227,9 @@ def _post(c: httpx.Client, kit: Kit, who: str, event_id: str, seats: int, key: s
 def api_retries(create_app: Any, full: bool = True) -> None:
     """Retries have one effect (sequential and concurrent), keys belong to a customer, outcomes map to 201/202/402,
     pages cover every booking once, someone else's booking does not exist, and reads are fresh after a change."""
-    kit, app = _assembled(create_app, "capstone-grade-retries")
+    # the course's cache with a 60 s TTL: a read is fresh after a change only because the change invalidated it
+    kit, app = _assembled(create_app, "capstone-grade-retries",
+                          cache=lambda ttl_s, max_entries, clock: AvailabilityCache(60.0, max_entries, clock=clock))
     store = app.state.parts.store
     try:
         with quiet("your create_app"), running(kit, app) as c:
@@ -279,9 +282,37 @@ def api_retries(create_app: Any, full: bool = True) -> None:
             check_equal((pending.status_code, pending.json().get("status"), pending.headers.get("location")),
                         (202, "pending_payment",
                          f"/bookings/{pending.json().get('id')}"), "(status, booking status, Location) with payments down")
+            calls = kit.ledger.requests
+            replay = _post(c, kit, "erin", opening, 1, "retry-0004")
+            check_equal((replay.status_code, replay.json(), replay.headers.get("idempotent-replayed"), kit.ledger.requests - calls),
+                        (202, pending.json(), "true", 0),
+                        "(status, body, Idempotent-Replayed, requests to payments) of erin's retry once payments is back up",
+                        hint="Charge only when store.book() created the booking: a replay answers the booking as it is, and a "
+                             "pending one is charged later from its booking.created outbox event.")
+            _fresh_after_cancel(c, kit, app.state.parts.cache, opening, first.json()["id"])
             _pages(c, kit, opening)
     finally:
         kit.close()
+
+
+def _fresh_after_cancel(c: httpx.Client, kit: Kit, cache: Any, event_id: str, booking_id: str) -> None:
+    """Cancelling gives seats back: both cached reads are fresh right after it; the reads use the documented keys."""
+    def seats() -> tuple[int, int]:
+        listed = {e["id"]: e["seats_left"] for e in c.get("/events").json()["items"]}
+        return c.get(f"/events/{event_id}").json()["seats_left"], listed[event_id]
+
+    one, listed = seats()
+    loaded: list[Any] = []
+    for key in (("events",), ("event", event_id)):
+        cache.get(key, lambda key=key: loaded.append(key))
+    check_equal(loaded, [], "keys parts.cache had to load although GET /events and GET /events/{event_id} had just read them",
+                hint="Read through parts.cache with the keys ('events',) and ('event', event_id) — tuples: ('events') is a str.")
+    cancel = c.post(f"/bookings/{booking_id}/cancel", headers=kit.headers("alice"))
+    check_equal(cancel.status_code, 200, "alice cancelling her 2-seat booking")
+    after_one, after_listed = seats()
+    check_equal((after_one - one, after_listed - listed), (2, 2),
+                "seats given back by that cancel, read right after it (GET /events/{event_id}, GET /events)",
+                hint="A cancel changes the event's seats too: invalidate ('event', event_id) and ('events',) after it.")
 
 
 def _pages(c: httpx.Client, kit: Kit, event_id: str) -> None:

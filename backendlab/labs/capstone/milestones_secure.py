@@ -15,7 +15,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from backendlab.checks import answer, check_equal, check_true, quiet
 from backendlab.labs.capstone.attacks import attack_table, run_attack_suite
 from backendlab.labs.capstone.config import LATENCY_BUCKETS_S
-from backendlab.labs.capstone.kit import Kit, assemble, running
+from backendlab.labs.capstone.kit import Kit, assemble, http_client, running
 from backendlab.labs.capstone.observability import parse_metrics
 
 HEX32, HEX16 = re.compile(r"^[0-9a-f]{32}$"), re.compile(r"^[0-9a-f]{16}$")
@@ -85,8 +85,34 @@ def observability_trace(instrument: Any, traced_transport: Any, full: bool = Tru
                 _error_spans(c, kit, opening, "trace-0004", "a refused connection to payments")
             finally:
                 kit.proxy.up()
+        _transport_error_reaches_caller(traced_transport, app.state.tel)
     finally:
         kit.close()
+
+
+class _Refusing(httpx.BaseTransport):
+    """An inner transport whose every request fails to connect."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+
+def _transport_error_reaches_caller(traced_transport: Any, tel: Any) -> None:
+    """traced_transport called directly on an inner transport that raises: the same exception reaches the caller."""
+    transport = answer(traced_transport, _Refusing(), tel)
+    request = httpx.Request("POST", "http://127.0.0.1:9/charges", json={"booking_id": "bkg_000000000000"})
+    outcome: str
+    try:
+        with quiet("your traced_transport"):
+            response = transport.handle_request(request)
+        outcome = f"an answer {getattr(response, 'status_code', response)!r}"
+    except httpx.ConnectError:
+        outcome = "ConnectError"
+    except Exception as exc:  # noqa: BLE001 - what the caller got is the check
+        outcome = f"{type(exc).__name__}: {exc}"
+    check_equal(outcome, "ConnectError", "what the caller of your transport gets when the inner transport raises ConnectError",
+                hint="Mark the CLIENT span ERROR and let the exception go on (re-raise it): the payments client decides what "
+                     "a refused connection means, not the transport.")
 
 
 def _linked(spans: list[Any], parent: str | None, what: str) -> None:
@@ -112,6 +138,9 @@ def _linked(spans: list[Any], parent: str | None, what: str) -> None:
     attrs = dict(clients[0].attributes or {})
     check_equal((attrs.get("http.request.method"), attrs.get("http.response.status_code")), ("POST", 201),
                 f"the CLIENT span's (http.request.method, http.response.status_code) ({what})")
+    check_equal(clients[0].name, "POST", f"the CLIENT span's name ({what})",
+                hint="Name it after the method alone: a client knows no route template, and the OpenTelemetry HTTP "
+                     "conventions forbid the URI path as a default span name.")
 
 
 def _error_spans(c: httpx.Client, kit: Kit, event_id: str, key: str, what: str) -> None:
@@ -135,7 +164,8 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
     try:
         with quiet("your instrumentation"), running(kit, app) as c:
             opening = {e["name"]: e["id"] for e in c.get("/events").json()["items"]}["Opening night"]
-            c.get("/metrics")
+            scrape_trace, _, header = _traceparent()
+            c.get("/metrics", headers={"traceparent": header})
             traced: list[str] = []
             for path in (f"/events/{opening}", f"/events/{opening}", "/events/evt_000000000000", "/nowhere"):
                 trace_id, _, header = _traceparent()
@@ -146,6 +176,8 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
             c.post("/bookings", json={"event_id": opening, "seats": 1},
                    headers={**kit.headers("uma"), "Idempotency-Key": "metric-001", "traceparent": header})
             c.post("/bookings", json={"event_id": opening, "seats": 1}, headers={"Idempotency-Key": "metric-002"})
+            if full:
+                crash_trace = _crash(c, kit, app)
             scrape = c.get("/metrics")
             check_equal(scrape.status_code, 200, "GET /metrics")
             rows = parse_metrics(scrape.text)
@@ -175,6 +207,12 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
             histogram_count = sum(r["value"] for r in rows if r["name"] == "http_request_duration_seconds_count")
             check_equal(histogram_count, sum(r["value"] for r in rows if r["name"] == "http_requests_total"),
                         "requests observed by the histogram vs counted by the counter")
+            check_equal(count(method="GET", route="/bookings/{booking_id}", status="500"), 1.0,
+                        'http_requests_total{method="GET", route="/bookings/{booking_id}", status="500"} after a handler raised',
+                        hint="Record the request in a finally: (status 500 when the app raised before answering); a crash is a "
+                             "request too, the one the error ratio is about.")
+            check_equal([s.name for s in kit.tracing.spans(scrape_trace)], [], "spans of a GET /metrics sent with a traceparent",
+                        hint='/metrics is not traced: FastAPIInstrumentor.instrument_app(..., excluded_urls="/metrics").')
         lines = list(tel.log_handler.lines)
         check_true(bool(lines), "log lines in tel.log_handler (the access log writes one per request)")
         records = []
@@ -198,8 +236,39 @@ def observability_metrics_logs(instrument: Any, traced_transport: Any, full: boo
         created = [r for r in records if r["message"] == "booking created"]
         check_true(bool(created) and created[0]["trace_id"] == traced[-1] and "booking_id" in created[0],
                    "the service's own 'booking created' line to carry its request's trace id and its extra booking_id")
+        if not full:
+            return
+        crashed = [r for r in records if r["trace_id"] == crash_trace and r["message"] == "request"]
+        check_equal([(r.get("route"), str(r.get("status"))) for r in crashed], [("/bookings/{booking_id}", "500")],
+                    "(route, status) of the access-log lines of a request whose handler raised",
+                    hint="Write the access-log line in a finally: too, with status 500 when the app raised.")
+        tel.logger.info("outside any request")
+        outside = next((r for r in map(json.loads, reversed(list(tel.log_handler.lines))) if r.get("message") == "outside any request"),
+                       {})
+        check_equal((outside.get("message"), outside.get("trace_id"), outside.get("span_id")), ("outside any request", None, None),
+                    "(message, trace_id, span_id) of a line logged outside any span",
+                    hint="Outside a span the current span context is invalid (its ids are 0): write null, not zeros.")
     finally:
         kit.close()
+
+
+def _crash(c: httpx.Client, kit: Kit, app: Any) -> str:
+    """GET /bookings/{booking_id} while the store raises (the database went away): the app answers 500. Returns the
+    request's trace id. Sent on a client of its own, because uvicorn closes a connection whose request raised."""
+    store = app.state.parts.store
+
+    def broken(booking_id: str) -> Any:
+        raise RuntimeError("the database went away")
+
+    trace_id, _, header = _traceparent()
+    store.booking = broken  # an instance attribute shadows StoreBase.booking for this request only
+    try:
+        with http_client(base_url=str(c.base_url), timeout=10.0) as one:
+            r = one.get("/bookings/bkg_000000000000", headers={**kit.headers("uma"), "traceparent": header, "Connection": "close"})
+    finally:
+        del store.booking
+    check_equal(r.status_code, 500, "GET /bookings/{booking_id} while the store raises")
+    return trace_id
 
 
 def attack_results(guard: Any, focus: str) -> list[Any]:
