@@ -58,20 +58,21 @@ def test_every_exercise_has_at_least_five_wrong_answers(module: str) -> None:
 @pytest.mark.slow
 def test_wrong_answer_harness_notices_a_kept_answer_and_state_left_behind() -> None:
     """The harness itself can fail, in one stacked run of module 00:
-    - a 'wrong' answer that is really the solution is reported as KEEPS, the real wrong answer beside it as LOSES;
+    - a 'wrong' answer that is really the solution is reported as KEEPS with every point of every test cell, though
+      the real wrong answer just before it lost points (a copy's test cells stop early only after its own loss);
     - a 'wrong' answer that breaks what the tests rely on for everyone after it (it replaces the course's reference
       implementation that the hidden tests compare with) is reported as a problem, not counted as caught."""
     module, name = "00-orientation", "01-welcome.ipynb"
     kept, sabotaged = "classify_status", "build_query"
     saboteur = f"from backendlab.labs import orientation\norientation.{sabotaged} = lambda *args, **kwargs: 'sabotaged'"
     answers = {
-        kept: [("actually correct", verify_module.solution_source(module, kept)), verify_module.wrong_answers(module)[kept][0]],
+        kept: [verify_module.wrong_answers(module)[kept][0], ("actually correct", verify_module.solution_source(module, kept))],
         sabotaged: [("sabotages the reference", saboteur)],
     }
     verdict = verify_module.check_wrong_notebook(module, name, answers)
     assert not verdict.ok, _explain(verdict)
     by_answer = {d.split(" (")[0].split(maxsplit=1)[1]: d[:8] for d in verdict.details if not d.startswith("PROBLEM")}
-    assert by_answer[f"{kept} #1"] == "KEEPS!  " and by_answer[f"{kept} #2"] == "LOSES   ", _explain(verdict)
+    assert by_answer[f"{kept} #1"] == "LOSES   " and by_answer[f"{kept} #2"] == "KEEPS!  ", _explain(verdict)
     problems = [d for d in verdict.details if d.startswith("PROBLEM")]
     assert any(f"{sabotaged}: the course's solution" in d and "left state behind" in d for d in problems), _explain(verdict)
     assert not any(kept in d for d in problems), _explain(verdict)

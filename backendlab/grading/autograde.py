@@ -185,6 +185,47 @@ def _autograde_in_process(module: str, workdir: Path) -> None:
         raise GradingError("nbgrader autograde could not grade the notebooks:\n" + "\n".join(lines[-3:]))
 
 
+def _empty_gradebook() -> Path:
+    """An empty gradebook, made once per nbgrader version and copied: nbgrader stamps every new gradebook with its
+    schema version by running `alembic heads` in a subprocess (about 1-4 s, measured here), the same answer each time."""
+    import nbgrader
+    from nbgrader.api import Gradebook
+
+    cache = Path(tempfile.gettempdir()) / f"backendlab-templates-{os.getuid()}"
+    file = cache / f"empty-gradebook-{nbgrader.__version__}.db"
+    if not file.exists():
+        cache.mkdir(exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".gradebook-", dir=cache))
+        path = os.environ.get("PATH", "")
+        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + path  # `alembic` of this environment
+        try:
+            with Gradebook(f"sqlite:///{building / 'gradebook.db'}"):
+                pass
+        finally:
+            os.environ["PATH"] = path
+        try:
+            (building / "gradebook.db").rename(file)  # atomic: another process that won the race keeps its copy
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    return file
+
+
+def _generate_in_process(module: str, workdir: Path) -> None:
+    """`nbgrader generate_assignment` with the course folder's configuration, in this process (the test harness's stacked
+    runs: a subprocess costs a new Python and nbgrader's imports, about 6 of the 12 s it takes for a stacked notebook)."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(workdir)).load_config()
+    if not (workdir / "gradebook.db").exists():
+        shutil.copyfile(_empty_gradebook(), workdir / "gradebook.db")
+    with _grading_environment(workdir):
+        result = NbGraderAPI(config=config).generate_assignment(module, force=True, create=True)
+    if not result.get("success"):
+        lines = [ln for ln in str(result.get("error") or result.get("log") or "").strip().splitlines() if ln.strip()]
+        raise GradingError("nbgrader generate_assignment could not release the notebooks:\n" + "\n".join(lines[-3:]))
+
+
 def prepare(module: str, workdir: Path) -> Path:
     """Make a course folder in workdir with the module's solutions as source; generate its release. Returns release/<module>."""
     source = course.root() / "solutions" / module
