@@ -76,3 +76,24 @@ def test_wrong_answer_harness_notices_a_kept_answer_and_state_left_behind() -> N
     problems = [d for d in verdict.details if d.startswith("PROBLEM")]
     assert any(f"{sabotaged}: the course's solution" in d and "left state behind" in d for d in problems), _explain(verdict)
     assert not any(kept in d for d in problems), _explain(verdict)
+
+
+def test_a_copys_test_cells_stop_early_only_after_its_own_loss_and_originals_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the stacked notebook holds: the loss-noting hook first; each copy's graded test cells start with the early
+    stop, the original cells never do; every copy starts by clearing the flag; BACKENDLAB_STACKED_RUN_ALL runs every check."""
+    from tools import stacked
+
+    module, name = "00-orientation", "01-welcome.ipynb"
+    path = ROOT / "solutions" / module / name
+    answers = {gid: a[:2] for gid, a in verify_module.wrong_answers(module).items() if stacked.notebook_of(module).get(gid) == name}
+    nb, copies, owners, originals = stacked.stacked_source(path, answers)
+    assert "post_run_cell" in nb.cells[0].source and nb.cells[0].id not in originals
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    copied = [c for c in tests if stacked.WRONG in c.metadata["nbgrader"]["grade_id"]]
+    assert copied and all(c.source.startswith(stacked.GUARD) for c in copied)
+    assert all(not c.source.startswith(stacked.GUARD) for c in tests if c.id in originals)
+    resets = [c for c in nb.cells if c.source.startswith("__stacked__['lost'] = False")]
+    assert len(resets) == sum(len(a) for a in answers.values()) + len(answers)  # before each copy, and before the original
+    monkeypatch.setenv(stacked.ALL_ENV, "1")
+    nb, *_ = stacked.stacked_source(path, answers)
+    assert not any(c.source.startswith(stacked.GUARD) for c in nb.cells)

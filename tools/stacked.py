@@ -41,6 +41,7 @@ from backendlab.grading import autograde
 
 WRONG = "__wrong"
 KEEP_ENV = "BACKENDLAB_KEEP_STACKED"  # a folder: the graded stacked notebooks are copied there
+ALL_ENV = "BACKENDLAB_STACKED_RUN_ALL"  # set: a copy runs every test cell (to see which cells catch which wrong answer)
 
 
 def defined_names(source: str) -> set[str]:
@@ -138,7 +139,7 @@ def stacked_source(solution_nb: Path, answers: dict[str, list[tuple[str, str]]])
                         meta["grade_id"] = f"{meta['grade_id']}{WRONG}{k}"
                     if meta.get("solution"):
                         copies[meta["grade_id"]] = (gid, k, why, source)
-                    elif meta.get("grade"):
+                    elif meta.get("grade") and not os.environ.get(ALL_ENV):
                         copy.source = _GUARD_LINES + copy.source
                     out.append(copy)
             out.append(_reset_cell(resettable))

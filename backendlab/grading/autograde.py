@@ -233,6 +233,7 @@ def prepare(module: str, workdir: Path) -> Path:
         raise GradingError(f"{source} is missing: self-check needs the course's solutions/ folder (a full clone of the course).")
     shutil.copytree(source, workdir / "source" / module, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     (workdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(workdir), db=str(workdir / "gradebook.db")))
+    shutil.copyfile(_empty_gradebook(), workdir / "gradebook.db")
     _nbgrader(["generate_assignment", module, "--force"], workdir)
     return workdir / "release" / module
 
