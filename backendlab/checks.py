@@ -49,8 +49,22 @@ def _describe_call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     return f"{getattr(fn, '__name__', 'your function')}({', '.join(shown)})"
 
 
-def _not_written(fn: Callable[..., Any], hint: str = "") -> CheckFailed:
+def _raiser(exc: BaseException) -> str | None:
+    """The qualified name of the function that raised `exc` (the innermost frame of its traceback)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return None
+    return getattr(tb.tb_frame.f_code, "co_qualname", tb.tb_frame.f_code.co_name).rsplit("<locals>.", 1)[-1]
+
+
+def _not_written(fn: Callable[..., Any], hint: str = "", exc: BaseException | None = None) -> CheckFailed:
     name = getattr(fn, "__name__", "this function")
+    inner = _raiser(exc) if exc is not None else None
+    if inner and inner not in (name, getattr(fn, "__qualname__", name)) and not inner.startswith("<"):
+        # a method of the learner's class, or the learner's create_app called by the course's assemble
+        name = inner if inner.startswith(f"{name}.") else f"{inner} (which {name} calls)"
     return _fail(
         f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with your code, "
         "run that cell, then run this one again.",
@@ -104,8 +118,8 @@ def answer(fn: Callable[..., T], *args: Any, hint: str = "", **kwargs: Any) -> T
     try:
         with quiet(call):
             return fn(*args, **kwargs)
-    except NotImplementedError:
-        raise _not_written(fn, hint) from None
+    except NotImplementedError as exc:
+        raise _not_written(fn, hint, exc) from None
     except CheckFailed:
         raise
     except Exception as exc:  # the learner's code crashed: show the call that did it
@@ -129,10 +143,20 @@ def claims_to_equal_anything(value: Any) -> bool:
     return (type(eq) is bool and eq) or (type(ne) is bool and not ne)
 
 
+def _plain_equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - an == that raises is not equality
+        return False
+
+
 def mismatch(expected: Any, got: Any, path: str = "") -> str | None:
     """None when got equals expected with the same type at every level; otherwise where they first differ."""
     where = path or "the result"
     if type(got) is not type(expected):
+        scalars = (int, float, str, bytes, type(None))
+        if isinstance(got, scalars) and isinstance(expected, scalars) and not _plain_equal(got, expected):
+            return f"{where} differs"  # 0 for 2.0: the values say it all, the type is not the news
         return f"{where} should be a {type(expected).__name__}, got a {type(got).__name__}: {_show(got)}"
     if claims_to_equal_anything(got):
         return f"{where} is an object that claims to equal anything"
@@ -231,8 +255,8 @@ def check_raises(
     try:
         with quiet(call):
             result = fn(*args, **kwargs)
-    except NotImplementedError:
-        raise _not_written(fn, hint) from None
+    except NotImplementedError as exc:
+        raise _not_written(fn, hint, exc) from None
     except exc_type as exc:
         return exc
     except Exception as exc:

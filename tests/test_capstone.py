@@ -160,6 +160,11 @@ def test_the_relative_slo_judges_latency_errors_and_inconclusive_runs() -> None:
     assert "p99" in capstone.judge(capstone.LoadComparison(rows(30, 150), 4, 12))[0]
     assert "error ratio" in capstone.judge(capstone.LoadComparison(rows(30, 40, yours_failures=5), 4, 12))[0]
     assert capstone.judge(capstone.LoadComparison(rows(30, 40, requests=5), 4, 12))[0].startswith("inconclusive")
+    slow_bookings = rows(30, 40)
+    slow_bookings[3] = dict(slow_bookings[3], p50_ms=190.0)  # under 2 x max(20, BOOKING_FLOOR_MS 100): noise, not a verdict
+    assert capstone.judge(capstone.LoadComparison(slow_bookings, 4, 12)) == []
+    slow_bookings[3] = dict(slow_bookings[3], p50_ms=210.0)
+    assert "bookings' median 210 ms > 200 ms" in capstone.judge(capstone.LoadComparison(slow_bookings, 4, 12))[0]
 
 
 def test_outbox_relay_publishes_in_order_once_and_flushes_when_stopped() -> None:

@@ -588,19 +588,24 @@ def test_career_reads_the_capstone_report_the_capstone_wrote_and_credits_only_pa
     assert found is not None and found["report"] == report
     assert found["passed"] == ["contract", "integrity"] and found["failed"] == ["security"]
     assert found["missing"] == ["observability", "resilience", "load"]
+    assert found["earned"] == ["contract"]  # integrity passed on the course's store alone: not the learner's evidence
     assert found["yours"] == ["booking_api"]  # the guard's section failed; the store was the course's
     first, second = career.capstone_highlights(found)
-    assert "passed 2 of 6" in first and "my parts: booking_api" in first and str(report) in first
-    assert "guard" not in first and "the attack suite" in second and "fault drills" in second
+    assert "my parts (booking_api) passed 1 of 6" in first and str(report) in first
+    assert "guard" not in first and "data integrity" not in first
+    assert "data integrity" in second and "the attack suite" in second and "fault drills" in second
 
 
 def test_career_finds_the_capstone_report_in_the_portfolio_without_a_progress_note(portfolio: Path, progress_file: Path) -> None:
     write_capstone_report({name: (True, {"x": "reference"}) for name in career.CAPSTONE_AREAS})
     progress_file.write_text("", encoding="utf-8")  # the note is gone (a new progress file); the report is still there
     found = career.capstone_evidence(portfolio)
-    assert found is not None and len(found["passed"]) == 6 and found["yours"] == []
-    assert career.capstone_highlights(found) == [career.capstone_highlights(found)[0]]
-    assert "reference parts only" in career.capstone_highlights(found)[0]
+    assert found is not None and len(found["passed"]) == 6 and found["earned"] == [] and found["yours"] == []
+    assert career.capstone_highlights(found) == []  # all six passed, on the course's parts: nothing to claim
+    write_capstone_report({name: (True, {"mine": "yours"}) for name in career.CAPSTONE_AREAS})
+    assert career.capstone_highlights(career.capstone_evidence(portfolio)) == [
+        f"Capstone bookings service (module 09): my parts (mine) passed 6 of 6 suites the course ran against it "
+        f"({', '.join(career.CAPSTONE_AREAS.values())}); report: {portfolio / 'capstone' / 'report.md'}"]
 
 
 def test_a_corrupt_capstone_report_is_named_with_what_to_do(portfolio: Path) -> None:

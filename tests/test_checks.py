@@ -201,3 +201,20 @@ def test_check_failed_renders_as_its_message_in_a_notebook() -> None:
 def test_not_written_yet_shows_the_hint() -> None:
     with pytest.raises(CheckFailed, match="Hint: start from the docstring"):
         answer(not_written, 1, hint="start from the docstring")
+
+
+def test_not_written_names_the_learners_function_that_raised_not_the_course_function_that_called_it() -> None:
+    def create_app(parts: object) -> object:
+        raise NotImplementedError()
+
+    def assemble(kit: object, create_app: object) -> object:  # the course's code, calling the learner's
+        return create_app(kit)  # type: ignore[operator]
+
+    class PaymentsClient:
+        def __init__(self) -> None:
+            raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match=r"^.*create_app \(which assemble calls\) is not written yet"):
+        answer(assemble, None, create_app)
+    with pytest.raises(CheckFailed, match=r"PaymentsClient\.__init__ is not written yet"):
+        answer(PaymentsClient)

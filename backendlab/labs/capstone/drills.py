@@ -149,7 +149,8 @@ def run_fault_drills(kit: Any, payments: Callable[..., Any] | None = None, slow_
         expect(down, 202, 4)
         bound = MAX_ATTEMPTS + BREAKER_THRESHOLD
         if down.attempts > bound:
-            down.problems.append(f"{down.attempts} attempts for 4 bookings against a dead service (a breaker stops at {bound})")
+            down.problems.append(f"{down.attempts} attempts for 4 bookings against a dead service (at most {bound}: "
+                                 f"{BREAKER_THRESHOLD} failures in a row open the breaker, plus the rest of a call in progress)")
         if down.last_s > 0.2 + SLACK_S:
             down.problems.append(f"the 4th booking still took {down.last_s:.2f} s: the breaker should answer at once")
         phases.append(down)

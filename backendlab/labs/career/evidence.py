@@ -154,8 +154,9 @@ def capstone_evidence(portfolio: Path | None = None) -> dict[str, Any] | None:
     """The capstone report as evidence, or None when the capstone's last notebook has not written one yet.
 
     {"file": report.json, "report": report.md beside it, "passed": [section], "failed": [section], "missing": [section],
-     "yours": [the parts you wrote, in the sections that passed]}. A section counts as passed only when the report
-    says so; a part counts as yours only when the report says "yours" (the course's reference parts never do).
+     "earned": [passed sections with at least one part of yours], "yours": [your parts in the earned sections]}.
+    A section counts as passed only when the report says so, and as earned only when a part the report marks "yours"
+    was in it: a section passed on the course's reference parts alone proves nothing about you.
     Raises ValueError, naming the file and what to do, when the file is not a capstone report (hand-edited, truncated).
     """
     file = _capstone_file(portfolio)
@@ -169,23 +170,30 @@ def capstone_evidence(portfolio: Path | None = None) -> dict[str, Any] | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{file} is not a capstone report ({exc}). Re-run the last cells of the capstone's notebook 3, "
                          "which write it again from the sections you measured.") from None
+
+    def mine(name: str) -> list[str]:
+        parts = sections[name].get("parts") or {}
+        return [part for part, who in parts.items() if who == "yours"] if isinstance(parts, dict) else []
+
     known = [name for name in CAPSTONE_AREAS if name in sections]
     passed = [name for name in known if sections[name].get("ok") is True]
-    yours = sorted({part for name in passed for part, who in (sections[name].get("parts") or {}).items() if who == "yours"})
+    earned = [name for name in passed if mine(name)]
     return {"file": file, "report": file.with_name("report.md"), "passed": passed,
             "failed": [name for name in known if name not in passed],
-            "missing": [name for name in CAPSTONE_AREAS if name not in sections], "yours": yours}
+            "missing": [name for name in CAPSTONE_AREAS if name not in sections],
+            "earned": earned, "yours": sorted({part for name in earned for part in mine(name)})}
 
 
 def capstone_highlights(capstone: dict[str, Any] | None) -> list[str]:
-    """The proof point's lines for the capstone: what passed, which parts were yours, where the report is ([] without one)."""
-    if not capstone or not capstone["passed"]:
+    """The proof point's lines for the capstone ([] without a report, or when no suite passed with a part of yours):
+    the suites your parts passed, which parts, where the report is; then what is not yours or not passing yet."""
+    if not capstone or not capstone["earned"]:
         return []
-    areas = ", ".join(CAPSTONE_AREAS[name] for name in capstone["passed"])
-    mine = f"my parts: {', '.join(capstone['yours'])}" if capstone["yours"] else "on the course's reference parts only"
-    line = (f"Capstone bookings service (module 09): passed {len(capstone['passed'])} of {len(CAPSTONE_AREAS)} suites "
-            f"the course ran against it ({areas}); {mine}; report: {capstone['report']}")
-    lines = [line]
-    if capstone["failed"] or capstone["missing"]:
-        lines.append("Capstone, not passing yet: " + ", ".join(CAPSTONE_AREAS[n] for n in capstone["failed"] + capstone["missing"]))
+    areas = ", ".join(CAPSTONE_AREAS[name] for name in capstone["earned"])
+    lines = [f"Capstone bookings service (module 09): my parts ({', '.join(capstone['yours'])}) passed "
+             f"{len(capstone['earned'])} of {len(CAPSTONE_AREAS)} suites the course ran against it ({areas}); "
+             f"report: {capstone['report']}"]
+    rest = [n for n in CAPSTONE_AREAS if n not in capstone["earned"]]
+    if rest:
+        lines.append("Capstone, not yet passed with my own parts: " + ", ".join(CAPSTONE_AREAS[n] for n in rest))
     return lines
