@@ -137,3 +137,20 @@ def test_nothing_committed_looks_like_a_private_key() -> None:
         and re.search(header, p.read_text(errors="ignore"))
     ]
     assert not offenders, f"private key material in {offenders}: generate keys at run time"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_code_cell_parses(path: Path) -> None:
+    """A syntax error in a test cell costs a whole graded run to find (and scores a correct answer 0): find it here."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    broken = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "code":
+            try:
+                ast.parse(TransformerManager().transform_cell(cell.source))
+            except SyntaxError as exc:
+                broken.append(f"cell {index}, line {exc.lineno}: {exc.msg}")
+    assert not broken, f"{path.relative_to(ROOT)}: " + "; ".join(broken)

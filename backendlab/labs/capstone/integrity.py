@@ -39,9 +39,10 @@ class RaceResult:
         return self.booked_seats > self.capacity or self.seats_left < 0 or self.booked_seats + self.seats_left != self.capacity
 
     def describe(self) -> str:
-        got = ", ".join(f"{n}×{k}" for k, n in sorted(self.outcomes.items()))
-        return (f"{self.kind:10} {self.threads} threads for {self.capacity} seats: {got}; in the database {self.booked_seats} seats "
-                f"booked, {self.seats_left} left{'  OVERSOLD' if self.oversold else ''} ({self.seconds:.2f} s)")
+        got = ", ".join(f"{n} got {k}" for k, n in sorted(self.outcomes.items()))
+        rows = f"{self.bookings_rows} booking row{'s' if self.bookings_rows != 1 else ''}"
+        return (f"{self.kind:10} {self.threads} threads for {self.capacity} seats: {got}; in the database {rows}, "
+                f"{self.booked_seats} seats booked, {self.seats_left} left{'  OVERSOLD' if self.oversold else ''} ({self.seconds:.2f} s)")
 
 
 def _run_threads(n: int, work: Callable[[int], Any], outcomes: Counter, results: list[Any]) -> None:
