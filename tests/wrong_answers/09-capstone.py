@@ -1060,5 +1060,16 @@ BLIND_2026_11_30["observability"] = [
 ]
 
 
+# Two sentences the payments docstring gained after a newcomer's walk-through found them unsaid (2026-11-30): a 5xx
+# outside RETRYABLE_STATUSES is not retried, and a half-open trial answered 402 closes the breaker. Each loses only there.
+WRONG_ANSWERS["payments_client"] = WRONG_ANSWERS["payments_client"] + [
+    ("retries every 5xx, a 501 Not Implemented too", mutate("payments_client", (
+        "if r.status_code not in capstone.RETRYABLE_STATUSES:",
+        "if r.status_code < 500 and r.status_code not in capstone.RETRYABLE_STATUSES:"))),
+    ("only a captured charge closes a half-open breaker: a trial answered 402 opens it again", mutate("payments_client", (
+        "                    self._record(ok=True)  # the service answered: it works\n",
+        "                    self._record(ok=self.state != \"half-open\")  # only a captured charge may close a half-open breaker\n"))),
+]
+
 for _gid, _items in BLIND_2026_11_30.items():
     WRONG_ANSWERS.setdefault(_gid, []).extend(_items)

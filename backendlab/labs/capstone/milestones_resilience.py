@@ -131,6 +131,11 @@ def _payments_retries(cls: Any, full: bool) -> None:
     for status in (429, 500, 502, 504):
         client, clock, down = _client(cls, [status, "ok"])
         check_equal(_charge(client).outcome, "captured", f"charge() after a {status}, then success (retryable)")
+    client, clock, down = _client(cls, [501, "ok"])
+    check_equal((_charge(client), len(down.requests)), (Charge("unavailable", None, 1), 1),
+                "(charge(), requests sent) after a 501 Not Implemented, a 5xx outside RETRYABLE_STATUSES",
+                hint="Only a timeout, a connection error or a status in capstone.RETRYABLE_STATUSES is retried: a 501 would "
+                     "get the same answer again.")
     client, clock, down = _client(cls, [(503, 1), "ok"])
     got = _charge(client)
     check_true(got.outcome == "captured" and len(clock.sleeps) == 1 and clock.sleeps[0] >= 1.0,
@@ -200,6 +205,12 @@ def _payments_breaker(cls: Any, full: bool) -> None:
     _charge(client)
     check_equal(client.state, "closed", "state after 4 failures, a decline (402: the service works), then 4 failures",
                 hint="Any answer that is not a failure resets the count: a 402 is the payments service working.")
+    client, clock, down = _client(cls, [503] * 5 + ["declined"])
+    _charge(client)
+    _charge(client)
+    clock.advance(BREAKER_OPEN_S + 0.1)
+    check_equal((_charge(client).outcome, client.state), ("declined", "closed"), "(outcome, state) when the half-open trial gets a 402",
+                hint="Any answer that is not a failure closes the breaker: a 402 is the payments service working.")
     client, clock, down = _client(cls, ["refused"] * 5)
     _charge(client)
     _charge(client)
