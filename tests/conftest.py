@@ -33,3 +33,14 @@ def progress_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "progress.json"
     monkeypatch.setenv("BACKENDLAB_PROGRESS", str(path))
     return path
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, progress_file: Path) -> Path:
+    """A fresh portfolio folder and progress file, as outside grading (the capstone writes its report there)."""
+    from backendlab.scorecard import GRADING_ENV
+
+    folder = tmp_path / "portfolio"
+    monkeypatch.setenv("BACKENDLAB_PORTFOLIO", str(folder))
+    monkeypatch.delenv(GRADING_ENV, raising=False)
+    return folder

@@ -212,9 +212,7 @@ def test_yours_or_reference_falls_back_for_unwritten_and_crashing_parts(capsys) 
     assert "not written yet" in out and "RuntimeError: boom" in out
 
 
-def test_the_report_renders_its_sections_and_records_its_evidence(tmp_path, monkeypatch, progress_file) -> None:
-    monkeypatch.setenv("BACKENDLAB_PORTFOLIO", str(tmp_path / "pf"))
-    monkeypatch.delenv("BACKENDLAB_GRADING", raising=False)
+def test_the_report_renders_its_sections_and_records_its_evidence(portfolio) -> None:
     capstone.save_section("contract", True, "37/37 probes conform", {"conformance": "a\nb"}, {"create_app": "yours"})
     capstone.save_section("load", False, "p99 too high", {"load run": "x\ny"}, {"cache": "reference"})
     report = capstone.write_report("Ada")

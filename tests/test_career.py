@@ -559,14 +559,6 @@ def test_importing_career_loads_neither_matplotlib_nor_writes_files(tmp_path: Pa
 # ------------------------------------------------------------------------------------ the capstone's report as evidence
 
 
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, progress_file: Path) -> Path:
-    folder = tmp_path / "portfolio"
-    monkeypatch.setenv("BACKENDLAB_PORTFOLIO", str(folder))
-    monkeypatch.delenv("BACKENDLAB_GRADING", raising=False)
-    return folder
-
-
 def write_capstone_report(sections: dict[str, tuple[bool, dict[str, str]]]) -> Path:
     """Save sections and write the report the way the capstone's notebooks do (the capstone's own code)."""
     from backendlab.labs import capstone
@@ -577,9 +569,6 @@ def write_capstone_report(sections: dict[str, tuple[bool, dict[str, str]]]) -> P
 
 
 def test_career_reads_the_capstone_report_the_capstone_wrote_and_credits_only_passed_parts_of_yours(portfolio: Path) -> None:
-    from backendlab.scorecard import GRADING_ENV
-
-    assert GRADING_ENV == "BACKENDLAB_GRADING"  # the fixture clears the variable the capstone checks
     assert career.capstone_evidence(portfolio) is None and career.capstone_highlights(None) == []
     report = write_capstone_report({"contract": (True, {"booking_api": "yours", "booking_store": "reference"}),
                                     "security": (False, {"guard": "yours"}),

@@ -9,9 +9,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -134,16 +135,22 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 JUPYTER_SESSION_ENV = "JPY_SESSION_NAME"  # set by a Jupyter server for its kernels: a graded kernel is not one
 
 
-def _nbgrader(args: list[str], workdir: Path) -> None:
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"))  # ignore personal nbgrader settings
+def _nbgrader_env(workdir: Path, base: dict[str, str]) -> dict[str, str]:
+    """The environment nbgrader runs in, whether in a subprocess (_nbgrader) or in this process (_in_process)."""
+    env = dict(base, JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"))  # ignore personal nbgrader settings
     bindir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from the same environment
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    if bindir not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env[GRADING_ENV] = "1"  # a self-check started from a notebook must not grade itself again, in a loop
     env.pop(JUPYTER_SESSION_ENV, None)
+    return env
+
+
+def _nbgrader(args: list[str], workdir: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=workdir,
-        env=env,
+        env=_nbgrader_env(workdir, dict(os.environ)),
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
@@ -159,11 +166,9 @@ def _nbgrader(args: list[str], workdir: Path) -> None:
 def _grading_environment(workdir: Path) -> Iterator[None]:
     """os.environ as _nbgrader gives its subprocess, for the duration of an in-process run."""
     saved = dict(os.environ)
-    os.environ.update(JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"), **{GRADING_ENV: "1"})
-    os.environ.pop(JUPYTER_SESSION_ENV, None)
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    env = _nbgrader_env(workdir, saved)
+    os.environ.clear()
+    os.environ.update(env)
     try:
         yield
     finally:
@@ -171,18 +176,51 @@ def _grading_environment(workdir: Path) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def _autograde_in_process(module: str, workdir: Path) -> None:
-    """`nbgrader autograde` with the same configuration file, in this process: no new Python and no re-import of
-    nbgrader per run, about half the wall time of a subprocess on a busy machine. For the course's own test harness."""
+def _in_process(step: str, workdir: Path, run: Callable[[Any], dict[str, Any]]) -> None:
+    """Run one nbgrader step through its API with workdir's configuration file, in this process: no new Python and no
+    re-import of nbgrader per run (a subprocess costs about half the wall time on a busy machine). For the course's own
+    test harness; a learner's self-check and class grading keep nbgrader in subprocesses of their own."""
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(workdir)).load_config()
     with _grading_environment(workdir):
-        result = NbGraderAPI(config=config).autograde(module, STUDENT, force=True, create=True)
+        result = run(NbGraderAPI(config=config))
     if not result.get("success"):
         lines = [ln for ln in str(result.get("error") or result.get("log") or "").strip().splitlines() if ln.strip()]
-        raise GradingError("nbgrader autograde could not grade the notebooks:\n" + "\n".join(lines[-3:]))
+        raise GradingError(f"nbgrader {step} failed:\n" + "\n".join(lines[-3:]))
+
+
+def _autograde_in_process(module: str, workdir: Path) -> None:
+    """`nbgrader autograde` of workdir's submission, in this process."""
+    _in_process("autograde", workdir, lambda api: api.autograde(module, STUDENT, force=True, create=True))
+
+
+def _generate_in_process(module: str, workdir: Path) -> None:
+    """`nbgrader generate_assignment` in this process, from the cached empty gradebook (the stacked runs: with a
+    subprocess, and a new gradebook each time, this step took 11 of a stacked run's 47 s before any cell ran)."""
+    if not (workdir / "gradebook.db").exists():
+        shutil.copyfile(_empty_gradebook(), workdir / "gradebook.db")
+    _in_process("generate_assignment", workdir, lambda api: api.generate_assignment(module, force=True, create=True))
+
+
+def _made_once(target: Path, make: Callable[[Path], Path]) -> Path:
+    """`target`, made once and shared by processes: make(scratch folder) builds it and returns what it built, which is
+    renamed into place atomically (another process that won the race keeps its copy). Nothing half-built is left."""
+    if target.exists():
+        return target
+    target.parent.mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        with contextlib.suppress(OSError):
+            make(scratch).rename(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _cache_dir() -> Path:
+    return Path(tempfile.gettempdir()) / f"backendlab-templates-{os.getuid()}"
 
 
 def _empty_gradebook() -> Path:
@@ -191,39 +229,12 @@ def _empty_gradebook() -> Path:
     import nbgrader
     from nbgrader.api import Gradebook
 
-    cache = Path(tempfile.gettempdir()) / f"backendlab-templates-{os.getuid()}"
-    file = cache / f"empty-gradebook-{nbgrader.__version__}.db"
-    if not file.exists():
-        cache.mkdir(exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".gradebook-", dir=cache))
-        path = os.environ.get("PATH", "")
-        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + path  # `alembic` of this environment
-        try:
-            with Gradebook(f"sqlite:///{building / 'gradebook.db'}"):
-                pass
-        finally:
-            os.environ["PATH"] = path
-        try:
-            (building / "gradebook.db").rename(file)  # atomic: another process that won the race keeps its copy
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-    return file
+    def make(scratch: Path) -> Path:
+        with _grading_environment(scratch), Gradebook(f"sqlite:///{scratch / 'gradebook.db'}"):
+            pass
+        return scratch / "gradebook.db"
 
-
-def _generate_in_process(module: str, workdir: Path) -> None:
-    """`nbgrader generate_assignment` with the course folder's configuration, in this process (the test harness's stacked
-    runs: a subprocess costs a new Python and nbgrader's imports, about 6 of the 12 s it takes for a stacked notebook)."""
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(workdir)).load_config()
-    if not (workdir / "gradebook.db").exists():
-        shutil.copyfile(_empty_gradebook(), workdir / "gradebook.db")
-    with _grading_environment(workdir):
-        result = NbGraderAPI(config=config).generate_assignment(module, force=True, create=True)
-    if not result.get("success"):
-        lines = [ln for ln in str(result.get("error") or result.get("log") or "").strip().splitlines() if ln.strip()]
-        raise GradingError("nbgrader generate_assignment could not release the notebooks:\n" + "\n".join(lines[-3:]))
+    return _made_once(_cache_dir() / f"empty-gradebook-{nbgrader.__version__}.db", make)
 
 
 def prepare(module: str, workdir: Path) -> Path:
@@ -251,18 +262,12 @@ def _fingerprint(module: str) -> str:
 
 def _template(module: str) -> Path:
     """A prepared course folder for `module`, shared by processes through a content-addressed cache, copied per grading."""
-    cache = Path(tempfile.gettempdir()) / f"backendlab-templates-{os.getuid()}"
-    folder = cache / f"{module}-{_fingerprint(module)}"
-    if (folder / "gradebook.db").exists():
-        return folder
-    cache.mkdir(exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{module}-", dir=cache))
-    prepare(module, building)
-    try:
-        building.rename(folder)  # atomic: another process that won the race keeps its copy
-    except OSError:
-        shutil.rmtree(building, ignore_errors=True)
-    return folder
+
+    def make(scratch: Path) -> Path:
+        prepare(module, scratch)
+        return scratch
+
+    return _made_once(_cache_dir() / f"{module}-{_fingerprint(module)}", make)
 
 
 def release(module: str) -> Path:

@@ -64,6 +64,11 @@ class Customer(FastHttpUser):
 '''
 
 
+def floor_ms(method: str) -> float:
+    """Below this many ms, a difference from the reference is noise: bookings (POST) have the higher floor."""
+    return BOOKING_FLOOR_MS if method == "POST" else P99_FLOOR_MS
+
+
 @dataclass
 class LoadComparison:
     """Locust's figures per target (reads are GET, bookings POST), and the verdict of the relative SLO."""
@@ -90,8 +95,7 @@ class LoadComparison:
         return failures / requests if requests else 1.0
 
     def allowed_ms(self, method: str = "GET", quantile: str = "p99_ms") -> float:
-        floor = BOOKING_FLOOR_MS if method == "POST" else P99_FLOOR_MS
-        return P99_RATIO * max(self.stat("reference", method)[quantile], floor)
+        return P99_RATIO * max(self.stat("reference", method)[quantile], floor_ms(method))
 
     @property
     def ok(self) -> bool:
@@ -131,9 +135,8 @@ def judge(result: LoadComparison, min_requests: int = 30) -> list[str]:
         if mine["requests"] == 0:
             problems.append(f"your service got no {method} requests")
         elif not mine[quantile] <= allowed:
-            floor = BOOKING_FLOOR_MS if method == "POST" else P99_FLOOR_MS
             problems.append(f"your {label} {mine[quantile]:.0f} ms > {allowed:.0f} ms ({P99_RATIO:g} x max(the reference's "
-                            f"{result.stat('reference', method)[quantile]:.0f} ms, floor {floor:g} ms))")
+                            f"{result.stat('reference', method)[quantile]:.0f} ms, floor {floor_ms(method):g} ms))")
     if result.error_ratio("yours") > MAX_ERROR_RATIO:
         problems.append(f"your error ratio {result.error_ratio('yours'):.1%} > {MAX_ERROR_RATIO:.0%} (Locust checks every answer)")
     return problems
